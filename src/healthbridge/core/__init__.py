@@ -1,0 +1,29 @@
+"""The kernel: the root error, ids, clock and the Settings schema."""
+
+from healthbridge.core.clock import Clock, SystemClock, utc_now
+from healthbridge.core.errors import ConfigError, HealthbridgeError, NotFoundError
+from healthbridge.core.ids import new_id
+from healthbridge.core.settings import (
+    CaptureSettings,
+    OdooSettings,
+    ServerSettings,
+    Settings,
+    StoreSettings,
+    load_settings,
+)
+
+__all__ = [
+    "CaptureSettings",
+    "Clock",
+    "ConfigError",
+    "HealthbridgeError",
+    "NotFoundError",
+    "OdooSettings",
+    "ServerSettings",
+    "Settings",
+    "StoreSettings",
+    "SystemClock",
+    "load_settings",
+    "new_id",
+    "utc_now",
+]

@@ -1,0 +1,1 @@
+"""Peer sandboxes for tests and the demo; imported by nothing but the CLI and tests."""
