@@ -80,7 +80,9 @@ class StoreSettings(_Section):
     @field_validator("url")
     @classmethod
     def _url_is_supported(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        if value is not None and not value.startswith(
+            ("sqlite+aiosqlite://", "postgresql+asyncpg://")
+        ):
             raise ValueError("use sqlite+aiosqlite:///path.db or postgresql+asyncpg://user@host/db")
         return value
 
@@ -131,12 +133,14 @@ class Settings(BaseSettings):
 
     environment: Literal["dev", "test", "prod"] = Field("dev", description="Deployment stage.")
     data_dir: Path = Field(Path(".healthbridge"), description="Folder for embedded state.")
-    log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Log level.")
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info", description="Log level."
+    )
     log_format: Literal["console", "json"] = Field("console", description="Log rendering.")
-    odoo: OdooSettings = Field(default_factory=OdooSettings)  # type: ignore[arg-type]
-    store: StoreSettings = Field(default_factory=StoreSettings)  # type: ignore[arg-type]
-    capture: CaptureSettings = Field(default_factory=CaptureSettings)  # type: ignore[arg-type]
-    server: ServerSettings = Field(default_factory=ServerSettings)  # type: ignore[arg-type]
+    odoo: OdooSettings = Field(default_factory=OdooSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    capture: CaptureSettings = Field(default_factory=CaptureSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
 
     def store_url(self) -> str:
         """The store URL, defaulting to a SQLite file in ``data_dir``."""
@@ -161,7 +165,9 @@ class Settings(BaseSettings):
         )
 
 
-def secret_paths(model: type[BaseModel] = Settings, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+def secret_paths(
+    model: type[BaseModel] = Settings, prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[str, ...]]:
     """Dotted paths of every ``SecretStr`` setting, e.g. ``("odoo", "api_key")``."""
     for name, info in model.model_fields.items():
         annotation = info.annotation
@@ -234,7 +240,7 @@ class _WithoutSecretFileNames(PydanticBaseSettingsSource):
     def __call__(self) -> dict[str, Any]:
         values = self.inner()
         for path in secret_paths():
-            node = values
+            node: Any = values
             for part in path[:-1]:
                 node = node.get(part) if isinstance(node, dict) else None
             if isinstance(node, dict):

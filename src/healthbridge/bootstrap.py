@@ -1,0 +1,132 @@
+"""The composition root: Settings -> adapters -> services -> the app.
+
+No other module constructs a client, an engine or a server. ``open_hub`` builds them in
+order and closes them in reverse, so a failure half-way (Odoo unreachable, a bad store
+URL) leaves nothing running behind it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+
+import uvicorn
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from healthbridge.connectors.odoo import CallHook, OdooClient
+from healthbridge.core import ConfigError, Settings
+from healthbridge.gateway import create_app
+from healthbridge.services import ChangeIntake, ChangePoller
+from healthbridge.store import ChangeLog, Watermarks, create_store_engine, upgrade_engine
+
+
+@dataclass(frozen=True, slots=True)
+class Store:
+    """Healthbridge's own state: the migrated engine and its repositories."""
+
+    engine: AsyncEngine
+    changes: ChangeLog
+    watermarks: Watermarks
+
+
+@dataclass(frozen=True, slots=True)
+class Hub:
+    """Everything one hub process runs, wired together."""
+
+    settings: Settings
+    store: Store
+    odoo: OdooClient
+    intake: ChangeIntake
+    poller: ChangePoller
+    app: FastAPI
+
+
+@asynccontextmanager
+async def open_store(settings: Settings) -> AsyncIterator[Store]:
+    """The store at ``settings.store_url()``, migrated to the latest schema."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_store_engine(settings.store_url(), echo=settings.store.echo)
+    try:
+        await upgrade_engine(engine)
+        yield Store(engine, ChangeLog(engine), Watermarks(engine))
+    finally:
+        await engine.dispose()
+
+
+@asynccontextmanager
+async def open_odoo(
+    settings: Settings, *, hook: CallHook | None = None
+) -> AsyncIterator[OdooClient]:
+    """A connected Odoo client for ``settings.odoo``, closed on exit."""
+    client = await OdooClient.connect(settings.odoo, hook=hook)
+    try:
+        yield client
+    finally:
+        await client.close()
+
+
+@asynccontextmanager
+async def open_hub(settings: Settings, *, hook: CallHook | None = None) -> AsyncIterator[Hub]:
+    """The store, the Odoo client, the capture services and the HTTP app, ready to run."""
+    async with AsyncExitStack() as stack:
+        store = await stack.enter_async_context(open_store(settings))
+        odoo = await stack.enter_async_context(open_odoo(settings, hook=hook))
+        intake = ChangeIntake(store.changes)
+        poller = ChangePoller.from_settings(odoo, store.changes, store.watermarks, settings.capture)
+        app = create_app(intake, settings)
+        yield Hub(settings, store, odoo, intake, poller, app)
+
+
+@dataclass(frozen=True, slots=True)
+class HttpServer:
+    """A listening HTTP server and where to reach it."""
+
+    url: str
+    port: int
+
+
+class _EmbeddedServer(uvicorn.Server):
+    """uvicorn inside the hub's own event loop: signals stay with the hub, which stops it."""
+
+    def capture_signals(self) -> contextlib.AbstractContextManager[None]:  # type: ignore[override]
+        return contextlib.nullcontext()
+
+
+@asynccontextmanager
+async def serve_http(app: FastAPI, host: str, port: int) -> AsyncIterator[HttpServer]:
+    """Serve ``app`` with uvicorn on ``host:port`` (0 picks a free port) until exit.
+
+    The socket is bound here, before uvicorn starts, so a taken port is a clear error
+    instead of uvicorn's exit from inside a task.
+    """
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise ConfigError(
+            f"the hub could not listen on {host}:{port} ({exc.strerror}): "
+            "set server.port (HEALTHBRIDGE_SERVER__PORT) to a free port, or 0",
+            details={"key": "server.port"},
+        ) from None
+    bound = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    server = _EmbeddedServer(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]), name="healthbridge-http")
+    try:
+        while not server.started and not task.done():  # noqa: ASYNC110 - uvicorn offers a flag, not an event
+            await asyncio.sleep(0.01)
+        if task.done():
+            await task
+        url_host = f"[{host}]" if ":" in host else host
+        yield HttpServer(f"http://{url_host}:{bound}", bound)
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()

@@ -1,0 +1,53 @@
+"""The root ``healthbridge`` command and its command groups."""
+
+from __future__ import annotations
+
+import typer
+
+from healthbridge import __version__
+from healthbridge.cli import capture_cmd, config_cmd, demo_cmd, odoo_cmd, sandbox_cmd, store_cmd
+
+app = typer.Typer(
+    name="healthbridge",
+    help=(
+        "Healthbridge: the governed layer between Odoo and a healthcare ecosystem.\n\n"
+        "It captures what changes in Odoo (webhooks and a write_date poller, one change per "
+        "change), talks to Odoo over JSON-2, JSON-RPC or XML-RPC with typed errors, retries "
+        "only what is safe to retry, and runs an Odoo sandbox to develop against.\n\n"
+        "Start with [bold]healthbridge demo[/], then [bold]healthbridge config show[/]."
+    ),
+    epilog=(
+        "Examples:  healthbridge demo  ·  healthbridge odoo check http://127.0.0.1:8069 --db "
+        "healthbridge  ·  healthbridge capture changes --limit 20"
+    ),
+    rich_markup_mode="rich",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(config_cmd.app, name="config")
+app.add_typer(odoo_cmd.app, name="odoo")
+app.add_typer(capture_cmd.app, name="capture")
+app.add_typer(store_cmd.app, name="store")
+app.add_typer(sandbox_cmd.app, name="sandbox")
+app.command("demo")(demo_cmd.demo)
+app.command("serve")(demo_cmd.serve)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"healthbridge {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Healthbridge command line."""
+
+
+def main() -> None:
+    """Entry point of the ``healthbridge`` script."""
+    app()

@@ -1,0 +1,247 @@
+"""``healthbridge demo`` and ``healthbridge serve``: the hub running, with a flow to watch."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+import typer
+from pydantic import SecretStr
+from rich.console import Group
+from rich.live import Live
+from rich.panel import Panel
+
+from healthbridge.bootstrap import Hub, open_hub, open_odoo, serve_http
+from healthbridge.cli.changes_view import changes_table
+from healthbridge.cli.demo_activity import DemoActivity
+from healthbridge.cli.output import console, fail, run
+from healthbridge.core import ConfigError, Settings, load_settings
+from healthbridge.sandbox.odoo.runner import RunningSandbox, running_sandbox
+from healthbridge.services import apply_webhook_rules, plan_webhook_rules
+
+DEMO_MODELS = ("res.partner", "product.product", "stock.quant", "purchase.order", "account.move")
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        fail(exc.safe_message, code=exc.code)
+
+
+def _with_sandbox(settings: Settings, sandbox: RunningSandbox, secret: str) -> Settings:
+    odoo = settings.odoo.model_copy(
+        update={
+            "url": sandbox.url,
+            "database": sandbox.database,
+            "login": "hub-integration",
+            "api_key": SecretStr(sandbox.api_keys["hub-integration"]),
+        }
+    )
+    capture = settings.capture.model_copy(update={"webhook_secret": SecretStr(secret)})
+    return settings.model_copy(update={"odoo": odoo, "capture": capture})
+
+
+@asynccontextmanager
+async def _embedded_odoo(
+    settings: Settings,
+) -> AsyncIterator[tuple[Settings, RunningSandbox | None]]:
+    """The configured Odoo, or an embedded sandbox when ``odoo.url`` is not set."""
+    if settings.odoo.url is not None:
+        yield settings, None
+        return
+    async with running_sandbox() as sandbox:
+        secret = (
+            settings.capture.webhook_secret.get_secret_value()
+            if settings.capture.webhook_secret
+            else secrets.token_urlsafe(24)
+        )
+        yield _with_sandbox(settings, sandbox, secret), sandbox
+
+
+def demo(
+    duration: Annotated[
+        float, typer.Option(min=0, help="Stop after this many seconds; 0 runs until Ctrl-C.")
+    ] = 0,
+    port: Annotated[
+        int | None, typer.Option(help="Hub port (default server.port; 0: free).")
+    ] = None,
+    live: Annotated[
+        bool, typer.Option(help="Redraw a live table; --no-live prints plain lines (for logs).")
+    ] = True,
+    interval: Annotated[
+        float, typer.Option(min=0.1, max=60, help="Seconds between simulated Odoo edits.")
+    ] = 1.5,
+) -> None:
+    """Start the hub with an embedded Odoo sandbox and watch changes being captured live.
+
+    In one process: an Odoo 19 sandbox with healthcare demo data, the hub's webhook
+    receiver and write_date poller, and automation rules installed in the sandbox through
+    Odoo's API. A simulated user then edits records as people do (stock counts in wards,
+    purchase orders confirmed, invoices posted, suppliers edited); one rule set up by hand
+    without trigger fields makes Odoo send duplicate webhooks, and now and then a webhook
+    is lost on the way. The table shows each change once, which path saw it (webhook,
+    poller or both) and how many notifications Odoo sent for it.
+
+    Examples:
+
+        healthbridge demo
+
+        healthbridge demo --duration 30 --no-live
+
+        healthbridge demo --port 0 --interval 0.5
+    """
+    settings = _settings()
+    if settings.odoo.url is not None:
+        fail("the demo runs its own Odoo sandbox: unset odoo.url (HEALTHBRIDGE_ODOO__URL)")
+    demo_settings = settings.model_copy(
+        update={
+            "data_dir": settings.data_dir / "demo",
+            "server": settings.server.model_copy(
+                update={"port": settings.server.port if port is None else port}
+            ),
+            "capture": settings.capture.model_copy(
+                update={"models": DEMO_MODELS, "poll_interval_seconds": 3.0}
+            ),
+        }
+    )
+    _fresh(demo_settings)
+    run(_demo(demo_settings, duration, live, interval))
+
+
+def _fresh(settings: Settings) -> None:
+    """Each demo starts from an empty store, so its figures describe this run only."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    for path in settings.data_dir.glob("healthbridge.db*"):
+        path.unlink()
+
+
+async def _demo(configured: Settings, duration: float, live: bool, interval: float) -> None:
+    async with _embedded_odoo(configured) as (settings, sandbox):
+        assert sandbox is not None  # the demo refuses a configured Odoo above
+        async with (
+            open_hub(settings) as hub,
+            serve_http(hub.app, settings.server.host, settings.server.port) as http,
+        ):
+            secret = settings.capture.webhook_secret
+            assert secret is not None
+            plan = await plan_webhook_rules(hub.odoo, DEMO_MODELS, http.url, secret)
+            await apply_webhook_rules(hub.odoo, plan)
+            admin = settings.model_copy(
+                update={
+                    "odoo": settings.odoo.model_copy(
+                        update={"login": "admin", "api_key": SecretStr(sandbox.api_keys["admin"])}
+                    )
+                }
+            )
+            async with open_odoo(admin) as person:
+                activity = DemoActivity(person, sandbox, http.url, secret.get_secret_value())
+                await activity.install_hand_made_rule()
+                await _run_flow(hub, activity, sandbox, http.url, duration, live, interval)
+
+
+async def _run_flow(
+    hub: Hub,
+    activity: DemoActivity,
+    sandbox: RunningSandbox,
+    hub_url: str,
+    duration: float,
+    live: bool,
+    interval: float,
+) -> None:
+    stop = asyncio.Event()
+    poller = asyncio.create_task(hub.poller.run(stop), name="healthbridge-poller")
+    deadline = time.monotonic() + duration if duration else None
+    header = (
+        f"[bold]Odoo sandbox[/] {sandbox.url} (db {sandbox.database})   "
+        f"[bold]hub[/] {hub_url}   poller every {hub.settings.capture.poll_interval_seconds:g} s"
+    )
+    try:
+        if live:
+            with Live(console=console, refresh_per_second=4, transient=False) as screen:
+                while deadline is None or time.monotonic() < deadline:
+                    await activity.step()
+                    screen.update(await _view(hub, activity, header))
+                    await asyncio.sleep(interval)
+        else:
+            console.print(header)
+            while deadline is None or time.monotonic() < deadline:
+                line = await activity.step()
+                console.print(f"[dim]{time.strftime('%H:%M:%S')}[/] {line}")
+                await asyncio.sleep(interval)
+        # Let the last webhooks land and give the poller a final round to catch the lost ones.
+        await hub.intake.drain()
+        await hub.poller.run_once()
+    finally:
+        stop.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await poller
+    rows = await hub.store.changes.latest(15)
+    console.print(changes_table(rows, title="Latest captured changes"))
+    console.print(await _summary(hub, activity))
+
+
+async def _view(hub: Hub, activity: DemoActivity, header: str) -> Group:
+    rows = await hub.store.changes.latest(12)
+    recent = "\n".join(activity.log[-6:]) or "[dim]starting...[/]"
+    return Group(
+        Panel(header + "\n" + await _summary(hub, activity), title="Healthbridge demo"),
+        Panel(recent, title="What people are doing in Odoo"),
+        changes_table(rows, title="Captured changes (newest first)"),
+    )
+
+
+async def _summary(hub: Hub, activity: DemoActivity) -> str:
+    rows = await hub.store.changes.latest(10_000)
+    notifications = sum(row.seen_count for row in rows)
+    webhook_seen = sum(1 for row in rows if "webhook" in row.sources)
+    poller_only = sum(1 for row in rows if row.sources == ("poller",))
+    return (
+        f"captured [bold]{len(rows)}[/] changes from {notifications} notifications "
+        f"({notifications - len(rows)} duplicates collapsed); {webhook_seen} seen by webhook, "
+        f"[magenta]{poller_only} only by the poller[/]; "
+        f"{activity.edits} edits made, {activity.lost} webhooks lost on purpose"
+    )
+
+
+def serve(
+    port: Annotated[int | None, typer.Option(help="Hub port (default server.port).")] = None,
+) -> None:
+    """Run the hub: the Odoo webhook receiver and the write_date poller, until Ctrl-C.
+
+    With odoo.url set it captures changes from that Odoo (key from
+    HEALTHBRIDGE_ODOO__API_KEY); without it, it starts an embedded Odoo sandbox. Install
+    the automation rules once with `healthbridge odoo install-webhooks`.
+
+    Examples:
+
+        HEALTHBRIDGE_ODOO__URL=https://erp.example.org HEALTHBRIDGE_ODOO__API_KEY=... \\
+        HEALTHBRIDGE_CAPTURE__WEBHOOK_SECRET=... healthbridge serve
+
+        healthbridge serve --port 8700
+    """
+    settings = _settings()
+    if port is not None:
+        settings = settings.model_copy(
+            update={"server": settings.server.model_copy(update={"port": port})}
+        )
+    run(_serve(settings))
+
+
+async def _serve(configured: Settings) -> None:
+    async with (
+        _embedded_odoo(configured) as (settings, sandbox),
+        open_hub(settings) as hub,
+        serve_http(hub.app, settings.server.host, settings.server.port) as http,
+    ):
+        where = f"embedded sandbox {sandbox.url}" if sandbox else settings.odoo.url
+        console.print(
+            f"hub listening on [bold]{http.url}[/]; Odoo: {where} "
+            f"({hub.odoo.protocol}, Odoo {hub.odoo.server_version}); Ctrl-C stops it"
+        )
+        await hub.poller.run()
