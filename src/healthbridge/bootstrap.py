@@ -1,4 +1,4 @@
-"""The composition root: Settings -> adapters -> services -> the app.
+"""The composition root: Settings -> adapters -> services.
 
 No other module constructs a client, an engine or a server. ``open_hub`` builds them in
 order and closes them in reverse, so a failure half-way (Odoo unreachable, a bad store
@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from healthbridge.connectors.odoo import CallHook, OdooClient
 from healthbridge.core import ConfigError, Settings
-from healthbridge.gateway import create_app
 from healthbridge.services import ChangeIntake, ChangePoller
 from healthbridge.store import ChangeLog, Watermarks, create_store_engine, upgrade_engine
 
@@ -43,7 +42,6 @@ class Hub:
     odoo: OdooClient
     intake: ChangeIntake
     poller: ChangePoller
-    app: FastAPI
 
 
 @asynccontextmanager
@@ -72,14 +70,16 @@ async def open_odoo(
 
 @asynccontextmanager
 async def open_hub(settings: Settings, *, hook: CallHook | None = None) -> AsyncIterator[Hub]:
-    """The store, the Odoo client, the capture services and the HTTP app, ready to run."""
+    """The store, the Odoo client and the capture services, ready to run.
+
+    The entry points (CLI, worker) put the HTTP app around these services.
+    """
     async with AsyncExitStack() as stack:
         store = await stack.enter_async_context(open_store(settings))
         odoo = await stack.enter_async_context(open_odoo(settings, hook=hook))
         intake = ChangeIntake(store.changes)
         poller = ChangePoller.from_settings(odoo, store.changes, store.watermarks, settings.capture)
-        app = create_app(intake, settings)
-        yield Hub(settings, store, odoo, intake, poller, app)
+        yield Hub(settings, store, odoo, intake, poller)
 
 
 @dataclass(frozen=True, slots=True)

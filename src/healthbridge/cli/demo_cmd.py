@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import secrets
 import time
+from datetime import UTC, datetime
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
@@ -17,10 +18,12 @@ from rich.live import Live
 from rich.panel import Panel
 
 from healthbridge.bootstrap import Hub, open_hub, open_odoo, serve_http
+from healthbridge.canonical import Watermark
 from healthbridge.cli.changes_view import changes_table
 from healthbridge.cli.demo_activity import DemoActivity
 from healthbridge.cli.output import console, fail, run
 from healthbridge.core import ConfigError, Settings, load_settings
+from healthbridge.gateway import create_app
 from healthbridge.sandbox.odoo.runner import RunningSandbox, running_sandbox
 from healthbridge.services import apply_webhook_rules, plan_webhook_rules
 
@@ -126,7 +129,9 @@ async def _demo(configured: Settings, duration: float, live: bool, interval: flo
         assert sandbox is not None  # the demo refuses a configured Odoo above
         async with (
             open_hub(settings) as hub,
-            serve_http(hub.app, settings.server.host, settings.server.port) as http,
+            serve_http(
+                create_app(hub.intake, settings), settings.server.host, settings.server.port
+            ) as http,
         ):
             secret = settings.capture.webhook_secret
             assert secret is not None
@@ -142,7 +147,22 @@ async def _demo(configured: Settings, duration: float, live: bool, interval: flo
             async with open_odoo(admin) as person:
                 activity = DemoActivity(person, sandbox, http.url, secret.get_secret_value())
                 await activity.install_hand_made_rule()
+                await _capture_from_now(hub)
                 await _run_flow(hub, activity, sandbox, http.url, duration, live, interval)
+
+
+async def _capture_from_now(hub: Hub) -> None:
+    """Start the watermarks at now, so the demo shows new edits, not the initial load.
+
+    Waiting out the overlap window first keeps the demo data's own write_date outside
+    the first round's re-read.
+    """
+    overlap = hub.settings.capture.overlap_seconds
+    console.print(f"[dim]capturing from now on (waiting {overlap + 1:g} s past the demo data)[/]")
+    await asyncio.sleep(overlap + 1)
+    now = datetime.now(UTC)
+    for model in hub.settings.capture.models:
+        await hub.store.watermarks.set(Watermark(model=model, write_date=now, record_id=0))
 
 
 async def _run_flow(
@@ -237,7 +257,9 @@ async def _serve(configured: Settings) -> None:
     async with (
         _embedded_odoo(configured) as (settings, sandbox),
         open_hub(settings) as hub,
-        serve_http(hub.app, settings.server.host, settings.server.port) as http,
+        serve_http(
+            create_app(hub.intake, settings), settings.server.host, settings.server.port
+        ) as http,
     ):
         where = f"embedded sandbox {sandbox.url}" if sandbox else settings.odoo.url
         console.print(

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+from healthbridge.canonical.changes import OdooChange, Watermark
+
 Domain = Sequence[Any]
 """An Odoo domain in prefix notation: ``["|", ("a", "=", 1), ("b", "in", [2, 3])]``."""
 
@@ -91,4 +93,24 @@ class OdooPort(Protocol):
 
         ``idempotent=True`` allows retries; leave it False for anything that creates.
         """
+        ...
+
+
+class ChangeLogPort(Protocol):
+    """Where captured Odoo changes are recorded, collapsed on (model, record id, write_date)."""
+
+    async def record(self, change: OdooChange) -> bool:
+        """Record one observation of a change; True when it is the first of that change."""
+        ...
+
+    async def record_page(self, changes: Sequence[OdooChange], watermark: Watermark) -> int:
+        """Record a poller page and move ``watermark`` atomically; how many changes were new."""
+        ...
+
+
+class WatermarkPort(Protocol):
+    """How far the poller has read each Odoo model."""
+
+    async def get(self, model: str) -> Watermark | None:
+        """The stored watermark of ``model``, or None when the model was never polled."""
         ...

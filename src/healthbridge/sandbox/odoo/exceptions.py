@@ -175,3 +175,19 @@ class ServerError(OdooError):
     name = "builtins.RuntimeError"
     http_status = 500
     fault_code = 1
+
+
+class InvalidDomain(InvalidField):
+    """A search domain is malformed: bad arity, unknown operator, not a list (builtins.ValueError)."""
+
+
+class InvalidValue(InvalidField):
+    """A value cannot be stored or compared: bad date, unknown selection key (builtins.ValueError)."""
+
+
+class MissingIds(OdooError):
+    """A record method was called over execute_kw without its ids (builtins.IndexError, 500)."""
+
+    name = "builtins.IndexError"
+    http_status = 500
+    fault_code = 1

@@ -1,0 +1,364 @@
+"""Change capture from Odoo: webhook intake and the ``write_date`` poller.
+
+Odoo's webhooks are fast but unreliable (no retry, sent once per trigger, duplicated on
+recomputations); polling by ``write_date`` is reliable but late. The hub runs both and
+lets the change log collapse what they both saw, keyed on (model, id, write_date).
+
+**Why the poller does not page with ``write_date > wd or (write_date = wd and id > n)``.**
+Odoo stores ``write_date`` with microseconds but its RPC reads return whole seconds, and
+domain comparisons run against the stored value. With that domain, ``write_date = wd``
+matches almost nothing and ``write_date > wd`` matches the whole second ``wd`` again, so
+more than a page of records in one second (one bulk write) repeats forever. The poller
+therefore pages over (second, id) explicitly: it finishes one second in id order, then
+jumps to the next second. Every page is a prefix of a total order, so nothing is skipped
+and the loop always moves forward.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Final, Literal
+
+import structlog
+
+from healthbridge.canonical.changes import (
+    OdooChange,
+    Watermark,
+    format_odoo_datetime,
+)
+from healthbridge.core.clock import Clock, SystemClock
+from healthbridge.core.errors import HealthbridgeError
+from healthbridge.core.settings import CaptureSettings
+from healthbridge.services.ports import ChangeLogPort, Domain, OdooPort, WatermarkPort
+
+log = structlog.get_logger(__name__)
+
+POLL_FIELDS: Final = ("id", "write_date")
+ONE_SECOND: Final = timedelta(seconds=1)
+# active_test off: archiving a record is a write the hub must see, but Odoo's search
+# hides archived records by default.
+POLL_CONTEXT: Final = {"active_test": False}
+
+DEFAULT_QUEUE_SIZE = 10_000
+
+
+@dataclass(frozen=True)
+class AcceptedWebhook:
+    """What the receiver did with a valid webhook: queued it, or dropped it (queue full)."""
+
+    change: OdooChange
+    outcome: Literal["queued", "dropped"]
+
+
+class ChangeIntake:
+    """Takes webhook bodies from the receiver and records them off the request path.
+
+    Odoo sends webhooks synchronously inside the write that caused them, with a 1-second
+    timeout each, so the receiver must answer at once. ``accept`` only parses and puts the
+    change on a bounded queue; a background task records it. When the queue is full the
+    change is dropped with a ``odoo_webhook_dropped`` event and the receiver still answers
+    200: refusing would not make Odoo retry (it never does), and the poller reads the same
+    change from ``write_date`` a little later.
+    """
+
+    def __init__(
+        self,
+        changes: ChangeLogPort,
+        *,
+        queue_size: int = DEFAULT_QUEUE_SIZE,
+        clock: Clock | None = None,
+    ) -> None:
+        self._changes = changes
+        self._clock = clock or SystemClock()
+        self._queue: asyncio.Queue[OdooChange] = asyncio.Queue(maxsize=queue_size)
+        self._task: asyncio.Task[None] | None = None
+        self.dropped = 0
+        self.failed = 0
+
+    @property
+    def pending(self) -> int:
+        """Changes accepted but not yet recorded."""
+        return self._queue.qsize()
+
+    @property
+    def running(self) -> bool:
+        """Whether the background consumer is running."""
+        return self._task is not None and not self._task.done()
+
+    def accept(self, body: Any, *, integration: str = "odoo") -> AcceptedWebhook:
+        """Parse an Odoo webhook body and queue its change; never waits.
+
+        Raises ``OdooChangeError`` (naming what is missing) when ``body`` is not a webhook.
+        """
+        change = OdooChange.from_webhook(body, observed_at=self._clock.now())
+        facts = {
+            "integration": integration,
+            "model": change.model,
+            "record_id": change.record_id,
+            "write_date": change.write_date.isoformat(),
+        }
+        try:
+            self._queue.put_nowait(change)
+        except asyncio.QueueFull:
+            self.dropped += 1
+            log.warning("odoo_webhook_dropped", reason="queue_full", **facts)
+            return AcceptedWebhook(change, "dropped")
+        log.debug("odoo_webhook_queued", **facts)
+        return AcceptedWebhook(change, "queued")
+
+    async def start(self) -> None:
+        """Start the background task that records queued changes (idempotent)."""
+        if not self.running:
+            self._task = asyncio.create_task(self._consume(), name="healthbridge-change-intake")
+
+    async def drain(self) -> None:
+        """Wait until every change accepted so far has been recorded (or has failed)."""
+        await self._queue.join()
+
+    async def stop(self, *, drain_timeout: float = 5.0) -> None:
+        """Record what is queued (for at most ``drain_timeout`` s), then stop the task."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._queue.join(), timeout=drain_timeout)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        if self._queue.qsize():
+            log.warning("odoo_webhook_queue_abandoned", pending=self._queue.qsize())
+
+    async def _consume(self) -> None:
+        while True:
+            change = await self._queue.get()
+            try:
+                await self._changes.record(change)
+            except Exception as exc:  # the poller re-reads it; the intake must live on
+                self.failed += 1
+                log.error(  # noqa: TRY400 - a traceback could carry field values (PHI)
+                    "odoo_change_record_failed",
+                    model=change.model,
+                    record_id=change.record_id,
+                    write_date=change.write_date.isoformat(),
+                    **_error_facts(exc),
+                )
+            finally:
+                self._queue.task_done()
+
+
+@dataclass(frozen=True)
+class ModelPollReport:
+    """What one poll of one model did."""
+
+    model: str
+    pages: int = 0
+    seen: int = 0
+    new: int = 0
+    watermark: Watermark | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class PollReport:
+    """What one poller round did, per model."""
+
+    models: tuple[ModelPollReport, ...] = field(default_factory=tuple)
+
+    @property
+    def seen(self) -> int:
+        """Rows read from Odoo in this round (overlap re-reads included)."""
+        return sum(report.seen for report in self.models)
+
+    @property
+    def new(self) -> int:
+        """Changes recorded for the first time in this round."""
+        return sum(report.new for report in self.models)
+
+    @property
+    def failed(self) -> tuple[str, ...]:
+        """Models whose poll stopped on an error; their watermark stayed where it was."""
+        return tuple(report.model for report in self.models if report.error is not None)
+
+
+class ChangePoller:
+    """Reads every change of each model from Odoo by ``write_date`` and records it.
+
+    Per model it keeps a watermark ``(write_date, id)``; each round restarts
+    ``overlap_seconds`` before it (a transaction that began earlier may commit later,
+    and Odoo stamps ``write_date`` at the transaction's start), reads pages until caught
+    up and moves the watermark with each page in the same store transaction.
+    """
+
+    def __init__(
+        self,
+        odoo: OdooPort,
+        changes: ChangeLogPort,
+        watermarks: WatermarkPort,
+        *,
+        models: Sequence[str],
+        page_size: int = 200,
+        overlap_seconds: float = 2.0,
+        poll_interval_seconds: float = 30.0,
+        initial_backoff_seconds: float = 1.0,
+        max_backoff_seconds: float = 300.0,
+        clock: Clock | None = None,
+    ) -> None:
+        if page_size < 1:
+            raise ValueError("page_size must be at least 1")
+        self._odoo = odoo
+        self._changes = changes
+        self._watermarks = watermarks
+        self.models = tuple(models)
+        self._page_size = page_size
+        self._overlap = overlap_seconds
+        self._interval = poll_interval_seconds
+        self._initial_backoff = initial_backoff_seconds
+        self._max_backoff = max_backoff_seconds
+        self._clock = clock or SystemClock()
+
+    @classmethod
+    def from_settings(
+        cls,
+        odoo: OdooPort,
+        changes: ChangeLogPort,
+        watermarks: WatermarkPort,
+        settings: CaptureSettings,
+        *,
+        clock: Clock | None = None,
+    ) -> ChangePoller:
+        """A poller configured by the ``capture`` settings section."""
+        return cls(
+            odoo,
+            changes,
+            watermarks,
+            models=settings.models,
+            page_size=settings.page_size,
+            overlap_seconds=settings.overlap_seconds,
+            poll_interval_seconds=settings.poll_interval_seconds,
+            clock=clock,
+        )
+
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Poll until ``stop`` is set (or the task is cancelled), backing off on errors.
+
+        After a clean round it sleeps ``poll_interval_seconds``; after a round with a
+        failed model it sleeps a doubling back-off, keeping that model's watermark.
+        """
+        stop = stop or asyncio.Event()
+        failures = 0
+        while not stop.is_set():
+            report = await self.run_once()
+            if report.failed:
+                failures += 1
+                delay = min(self._max_backoff, self._initial_backoff * 2 ** (failures - 1))
+                log.warning("odoo_poll_backoff", models=list(report.failed), delay_seconds=delay)
+            else:
+                failures = 0
+                delay = self._interval
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=delay)
+
+    async def run_once(self) -> PollReport:
+        """Poll every model until caught up; a failing model does not stop the others."""
+        reports = []
+        for model in self.models:
+            try:
+                reports.append(await self.poll_model(model))
+            except Exception as exc:  # reported, logged and retried with back-off
+                facts = _error_facts(exc)
+                # No traceback: Odoo's error texts may quote record values (PHI).
+                log.error("odoo_poll_failed", model=model, **facts)  # noqa: TRY400
+                reports.append(ModelPollReport(model=model, error=next(iter(facts.values()))))
+        return PollReport(tuple(reports))
+
+    async def poll_model(self, model: str) -> ModelPollReport:
+        """Read ``model`` from its watermark (minus the overlap) to now; raises on errors."""
+        stored = await self._watermarks.get(model)
+        position = stored
+        second: datetime | None
+        if stored is None:
+            second, after_id = None, 0
+        elif self._overlap > 0:
+            second, after_id = stored.rewound(self._overlap), 0
+        else:
+            second, after_id = stored.write_date, stored.record_id
+        pages = seen = new = 0
+        while True:
+            if second is not None:
+                changes = await self._read(model, _within_second(second, after_id), "id asc")
+                if changes:
+                    after_id = changes[-1].record_id
+                    position = _furthest(position, model, second, after_id)
+                    new += await self._changes.record_page(changes, position)
+                    pages, seen = pages + 1, seen + len(changes)
+                if len(changes) == self._page_size:
+                    continue
+            changes = await self._read(model, _after_second(second), "write_date asc, id asc")
+            if not changes:
+                break
+            last_second = changes[-1].write_date
+            if len(changes) < self._page_size:
+                # Caught up: this page holds everything written after `second`.
+                top = max(c.record_id for c in changes if c.write_date == last_second)
+                position = _furthest(position, model, last_second, top)
+                new += await self._changes.record_page(changes, position)
+                pages, seen = pages + 1, seen + len(changes)
+                break
+            # Rows come in stored (microsecond) order, so every second before the last one
+            # is complete in this full page; the last one is finished in id order above.
+            complete = [c for c in changes if c.write_date < last_second]
+            if complete:
+                position = _furthest(position, model, last_second, 0)
+                new += await self._changes.record_page(complete, position)
+                pages, seen = pages + 1, seen + len(complete)
+            second, after_id = last_second, 0
+        if new:
+            log.info("odoo_poll_recorded", model=model, new=new, seen=seen, pages=pages)
+        return ModelPollReport(model=model, pages=pages, seen=seen, new=new, watermark=position)
+
+    async def _read(self, model: str, domain: Domain, order: str) -> list[OdooChange]:
+        rows = await self._odoo.search_read(
+            model,
+            domain,
+            fields=list(POLL_FIELDS),
+            order=order,
+            limit=self._page_size,
+            context=POLL_CONTEXT,
+        )
+        now = self._clock.now()
+        return [OdooChange.from_polled_row(model, row, observed_at=now) for row in rows]
+
+
+def _within_second(second: datetime, after_id: int) -> Domain:
+    """Records whose write_date falls in ``second`` (whatever its microseconds), id > after_id."""
+    return [
+        ("write_date", ">=", format_odoo_datetime(second)),
+        ("write_date", "<", format_odoo_datetime(second + ONE_SECOND)),
+        ("id", ">", after_id),
+    ]
+
+
+def _after_second(second: datetime | None) -> Domain:
+    """Records written in any later second; every record with a write_date when None."""
+    if second is None:
+        return [("write_date", "!=", False)]
+    return [("write_date", ">=", format_odoo_datetime(second + ONE_SECOND))]
+
+
+def _furthest(current: Watermark | None, model: str, second: datetime, record_id: int) -> Watermark:
+    """The later of ``current`` and ``(second, record_id)``: a watermark never moves back."""
+    candidate = Watermark(model=model, write_date=second, record_id=record_id)
+    if current is not None and current.position >= candidate.position:
+        return Watermark(model=model, write_date=current.write_date, record_id=current.record_id)
+    return candidate
+
+
+def _error_facts(exc: BaseException) -> dict[str, str]:
+    """What may be logged about an error: its stable code or type, never its message (PHI)."""
+    if isinstance(exc, HealthbridgeError):
+        return {"error_code": exc.code}
+    return {"error_type": type(exc).__name__}
