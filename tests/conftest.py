@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+import structlog
 
 pytest_plugins = ["tests.support.sandbox", "tests.support.store"]
 
@@ -20,3 +21,9 @@ def shared_data() -> Path:
     if not path.is_dir():
         pytest.skip(f"shared test data not found at {path}: set HEALTHBRIDGE_TEST_DATA")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _structlog_defaults() -> None:
+    """A command that configured logging (the CLI does) must not change the next test."""
+    structlog.reset_defaults()

@@ -6,6 +6,7 @@ import typer
 
 from healthbridge import __version__
 from healthbridge.cli import capture_cmd, config_cmd, demo_cmd, odoo_cmd, sandbox_cmd, store_cmd
+from healthbridge.observability import configure_logging
 
 app = typer.Typer(
     name="healthbridge",
@@ -44,8 +45,12 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="Log what the hub does (structured, PHI redacted)."
+    ),
 ) -> None:
     """Healthbridge command line."""
+    configure_logging("info" if verbose else "warning")
 
 
 def main() -> None:

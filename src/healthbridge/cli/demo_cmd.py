@@ -6,9 +6,9 @@ import asyncio
 import contextlib
 import secrets
 import time
-from datetime import UTC, datetime
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
