@@ -179,3 +179,15 @@ async def test_missing_url_or_key_is_a_config_error_naming_the_setting(
         await OdooClient.connect(settings)
 
     assert caught.value.details["key"] == key
+
+
+async def test_forcing_json2_on_an_odoo_17_names_the_setting_to_change(
+    scripted_server: Start,
+) -> None:
+    server = await scripted_server("jsonrpc")
+
+    with pytest.raises(ConfigError, match="JSON-2 needs Odoo 19") as caught:
+        await OdooClient.connect(fast_settings(server.url, protocol="json2"))
+
+    assert caught.value.details["key"] == "odoo.protocol"
+    assert server.calls("res.users", "context_get") == []

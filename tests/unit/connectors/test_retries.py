@@ -178,7 +178,21 @@ async def test_the_policy_sleeps_between_attempts_and_reraises_the_last_error() 
 
     assert attempts == 4
     assert len(slept) == 3
-    assert all(0.0 <= seconds <= 3.0 for seconds in slept)
+    ceilings = [1.0, 2.0, 3.0]  # 1 s doubling per attempt, capped at 3 s
+    assert all(0.0 <= seconds <= cap for seconds, cap in zip(slept, ceilings, strict=True))
+
+
+async def test_a_first_attempt_that_succeeds_never_sleeps() -> None:
+    slept: list[float] = []
+
+    async def record(seconds: float) -> None:
+        slept.append(seconds)
+
+    async def fine() -> str:
+        return "rows"
+
+    assert await RetryPolicy(attempts=3, sleep=record).run(fine) == "rows"
+    assert slept == []
 
 
 async def test_the_policy_does_not_retry_what_retry_on_refuses() -> None:

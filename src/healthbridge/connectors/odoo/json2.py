@@ -8,6 +8,7 @@ exception; 415 and the unknown-database 404 come back as HTML pages instead
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, Final
@@ -70,7 +71,7 @@ class Json2Wire:
         if context is not None:
             body["context"] = dict(context)
         body.update(params)
-        path = f"/json/2/{quote(model, safe='.')}/{quote(method, safe='')}"
+        path = _path(model, method)
         response = await self._transport.post(
             path, codec.encode(body), self._headers, site, timeout_seconds=timeout_seconds
         )
@@ -80,6 +81,12 @@ class Json2Wire:
             except ValueError:
                 raise undecodable(site, "not JSON") from None
         raise error_from_response(site, response)
+
+
+@functools.lru_cache(maxsize=1024)
+def _path(model: str, method: str) -> str:
+    """``/json/2/<model>/<method>``, quoted; cached, as a hub calls few distinct methods."""
+    return f"/json/2/{quote(model, safe='.')}/{quote(method, safe='')}"
 
 
 def error_from_response(site: CallSite, response: HttpResponse) -> OdooError:

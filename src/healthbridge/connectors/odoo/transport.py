@@ -51,9 +51,12 @@ class HttpTransport:
         self.base_url = base_url.rstrip("/")
         self.timeout_seconds = timeout_seconds
         self.connect_timeout_seconds = connect_timeout_seconds
+        self._timeout = aiohttp.ClientTimeout(
+            total=timeout_seconds, connect=connect_timeout_seconds
+        )
         self._session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=max_connections),
-            timeout=aiohttp.ClientTimeout(total=timeout_seconds, connect=connect_timeout_seconds),
+            timeout=self._timeout,
             # /web/version sets a session cookie; the external APIs are stateless and
             # must stay so (a cookie would make calls depend on each other).
             cookie_jar=aiohttp.DummyCookieJar(),
@@ -104,9 +107,13 @@ class HttpTransport:
         site: CallSite,
         timeout_seconds: float | None,
     ) -> HttpResponse:
-        # Always pass a ClientTimeout: aiohttp reads ``timeout=None`` as "no deadline".
-        deadline = timeout_seconds if timeout_seconds is not None else self.timeout_seconds
-        timeout = aiohttp.ClientTimeout(total=deadline, connect=self.connect_timeout_seconds)
+        # Pass a ClientTimeout (the session's, or this call's): aiohttp reads
+        # ``timeout=None`` as "no deadline at all".
+        if timeout_seconds is None:
+            deadline, timeout = self.timeout_seconds, self._timeout
+        else:
+            deadline = timeout_seconds
+            timeout = aiohttp.ClientTimeout(total=deadline, connect=self.connect_timeout_seconds)
         try:
             async with self._session.request(
                 verb, self.base_url + path, data=body, headers=headers, timeout=timeout
