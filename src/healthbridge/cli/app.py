@@ -5,7 +5,15 @@ from __future__ import annotations
 import typer
 
 from healthbridge import __version__
-from healthbridge.cli import capture_cmd, config_cmd, demo_cmd, odoo_cmd, sandbox_cmd, store_cmd
+from healthbridge.cli import (
+    capture_cmd,
+    config_cmd,
+    contracts_cmd,
+    demo_cmd,
+    odoo_cmd,
+    sandbox_cmd,
+    store_cmd,
+)
 from healthbridge.observability import configure_logging
 
 app = typer.Typer(
@@ -30,6 +38,7 @@ app.add_typer(odoo_cmd.app, name="odoo")
 app.add_typer(capture_cmd.app, name="capture")
 app.add_typer(store_cmd.app, name="store")
 app.add_typer(sandbox_cmd.app, name="sandbox")
+app.add_typer(contracts_cmd.app, name="contracts")
 app.command("demo")(demo_cmd.demo)
 app.command("serve")(demo_cmd.serve)
 
