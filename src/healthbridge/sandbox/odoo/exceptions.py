@@ -178,14 +178,14 @@ class ServerError(OdooError):
 
 
 class InvalidDomain(InvalidField):
-    """A search domain is malformed: bad arity, unknown operator, not a list (builtins.ValueError)."""
+    """A search domain is malformed: bad arity, unknown operator (builtins.ValueError)."""
 
 
 class InvalidValue(InvalidField):
-    """A value cannot be stored or compared: bad date, unknown selection key (builtins.ValueError)."""
+    """A value cannot be stored or compared: a bad date, a selection key (builtins.ValueError)."""
 
 
-class MissingIds(OdooError):
+class MissingIds(OdooError):  # noqa: N818 - named for the situation, like its siblings
     """A record method was called over execute_kw without its ids (builtins.IndexError, 500)."""
 
     name = "builtins.IndexError"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -67,9 +66,9 @@ def empty_db(clock: FrozenClock) -> Database:
 
 
 @pytest.fixture(scope="module")
-def shared_db() -> Iterator[Database]:
+def shared_db() -> Database:
     """One demo database per module, for specifications that only read."""
-    yield Database("hb_shared", clock=FrozenClock())
+    return Database("hb_shared", clock=FrozenClock())
 
 
 @pytest.fixture

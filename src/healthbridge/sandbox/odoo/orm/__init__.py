@@ -7,6 +7,5 @@ automation-rule :class:`WebhookPost` s to send after the commit.
 
 from healthbridge.sandbox.odoo.orm.database import Database
 from healthbridge.sandbox.odoo.orm.results import CallResult, WebhookPost
-from healthbridge.sandbox.odoo.orm.users import USERS, UserAccount
 
-__all__ = ["USERS", "CallResult", "Database", "UserAccount", "WebhookPost"]
+__all__ = ["CallResult", "Database", "WebhookPost"]

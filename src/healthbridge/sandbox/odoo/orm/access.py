@@ -47,9 +47,6 @@ class AccessRule:
     group: str
     perms: str
 
-    def allows(self, operation: Operation) -> bool:
-        return _perm_letter(operation) in self.perms
-
 
 def _area(models: tuple[str, ...], admin: str, *, user_read: bool = True) -> list[AccessRule]:
     rules = [AccessRule(model, admin, FULL) for model in models]

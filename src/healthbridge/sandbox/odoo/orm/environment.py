@@ -108,8 +108,3 @@ class Environment:
     @property
     def active_test(self) -> bool:
         return self.context.get("active_test", True) is not False
-
-    @property
-    def lang(self) -> str:
-        lang = self.context.get("lang")
-        return lang if isinstance(lang, str) and lang else "en_US"

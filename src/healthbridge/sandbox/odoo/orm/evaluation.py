@@ -251,7 +251,7 @@ class Evaluator:
         if positive in ("=", "in"):
             items = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
             wanted = {item for item in items if item is not None and item is not False}
-            has_null = len(wanted) != len(list(items))
+            has_null = any(item is None or item is False for item in items)
             hits = {
                 i
                 for i, linked in links.items()

@@ -17,7 +17,7 @@ from healthbridge.sandbox.odoo.orm.reading import RenderedRows, render_datetime
 def to_wire(value: Any) -> Any:
     """``value`` with datetimes, dates, tuples and recordsets made JSON-ready."""
     if type(value) is RenderedRows:
-        return value
+        return list(value)  # plain list: marshallers dispatch on the exact type
     if isinstance(value, list):
         if value and type(value[0]) is dict:
             return [_row(item) if type(item) is dict else to_wire(item) for item in value]

@@ -1,11 +1,6 @@
 """The sandbox's Odoo models, one module per business area; importing registers them."""
 
-from healthbridge.sandbox.odoo.orm.models.account import (
-    AccountJournal,
-    AccountMove,
-    AccountMoveLine,
-    AccountPayment,
-)
+from healthbridge.sandbox.odoo.orm.models.account import AccountMove, AccountMoveLine
 from healthbridge.sandbox.odoo.orm.models.company import (
     ResCompany,
     ResCountry,
@@ -13,7 +8,9 @@ from healthbridge.sandbox.odoo.orm.models.company import (
     ResUsers,
 )
 from healthbridge.sandbox.odoo.orm.models.hr import HrDepartment, HrEmployee
+from healthbridge.sandbox.odoo.orm.models.journals import AccountJournal
 from healthbridge.sandbox.odoo.orm.models.partners import ResPartner, ResPartnerCategory
+from healthbridge.sandbox.odoo.orm.models.payments import AccountPayment
 from healthbridge.sandbox.odoo.orm.models.products import ProductCategory, ProductProduct, UomUom
 from healthbridge.sandbox.odoo.orm.models.purchase import PurchaseOrder, PurchaseOrderLine
 from healthbridge.sandbox.odoo.orm.models.sale import SaleOrder, SaleOrderLine

@@ -1,4 +1,4 @@
-"""Journals, invoices and bills (``account.move``), their lines, and payments.
+"""Invoices and bills (``account.move``) and their lines.
 
 Posting a move gives it its number from the journal and the year of its date:
 ``INV/2026/00001`` for a customer invoice, ``RINV/...`` for a credit note, ``BILL/...`` for
@@ -14,11 +14,14 @@ from typing import Any
 from healthbridge.sandbox.odoo.exceptions import UserError
 from healthbridge.sandbox.odoo.orm import fields
 from healthbridge.sandbox.odoo.orm.model import BaseModel
+from healthbridge.sandbox.odoo.orm.models.company import company_currency
+from healthbridge.sandbox.odoo.orm.models.journals import journal_of_type
 from healthbridge.sandbox.odoo.orm.models.lines import (
     line_amounts,
     order_amounts,
     product_line_defaults,
 )
+from healthbridge.sandbox.odoo.orm.models.payments import payment_allocations
 from healthbridge.sandbox.odoo.orm.sequences import next_number
 from healthbridge.sandbox.odoo.orm.writing import write_records
 
@@ -60,67 +63,6 @@ PAYMENT_STATES = [
 ]
 
 
-def _company_currency(env: Any) -> int | bool:
-    company = env.store.tables["res.company"].rows.get(1)
-    return company["currency_id"] if company else False
-
-
-def _journal(env: Any, kind: str) -> int | bool:
-    journals = env.store.tables["account.journal"].rows
-    return next((i for i in sorted(journals) if journals[i]["type"] == kind), False)
-
-
-class AccountJournal(BaseModel):
-    _name = "account.journal"
-    _description = "Journal"
-    _order = "sequence, type, code"
-
-    name = fields.Char("Journal Name", required=True)
-    code = fields.Char("Short Code", required=True)
-    type = fields.Selection(
-        [
-            ("sale", "Sales"),
-            ("purchase", "Purchase"),
-            ("cash", "Cash"),
-            ("bank", "Bank"),
-            ("credit", "Credit Card"),
-            ("general", "Miscellaneous"),
-        ],
-        "Type",
-        required=True,
-    )
-    sequence = fields.Integer("Sequence", default=10)
-    currency_id = fields.Many2one("res.currency", "Currency")
-    company_id = fields.Many2one("res.company", "Company", default=1)
-    active = fields.Boolean("Active", default=True)
-
-
-def payment_allocations(env: Any) -> dict[int, tuple[float, bool]]:
-    """Move id -> (amount paid by posted payments, whether some are still in process)."""
-    moves = env.store.tables["account.move"].rows
-    payments = env.store.tables["account.payment"].rows
-    allocated: dict[int, float] = {}
-    pending: set[int] = set()
-    totals = env["account.move"].sudo().browse(list(moves))._values("amount_total") if moves else {}
-    for payment_id in sorted(payments):
-        payment = payments[payment_id]
-        if payment["state"] not in ("in_process", "paid"):
-            continue
-        remaining = payment["amount"]
-        for move_id in sorted(payment["invoice_ids"]):
-            if move_id not in moves or moves[move_id]["state"] != "posted" or remaining <= 0:
-                continue
-            due = totals[move_id] - allocated.get(move_id, 0.0)
-            share = min(remaining, due)
-            if share <= 0:
-                continue
-            allocated[move_id] = round(allocated.get(move_id, 0.0) + share, 2)
-            remaining -= share
-            if payment["state"] == "in_process":
-                pending.add(move_id)
-    return {move_id: (amount, move_id in pending) for move_id, amount in allocated.items()}
-
-
 class AccountMove(BaseModel):
     _name = "account.move"
     _description = "Journal Entry"
@@ -147,7 +89,7 @@ class AccountMove(BaseModel):
     payment_reference = fields.Char("Payment Reference")
     narration = fields.Html("Terms and Conditions")
     currency_id = fields.Many2one(
-        "res.currency", "Currency", required=True, default=_company_currency
+        "res.currency", "Currency", required=True, default=company_currency
     )
     line_ids = fields.One2many("account.move.line", "move_id", "Journal Items")
     invoice_line_ids = fields.One2many("account.move.line", "move_id", "Invoice lines")
@@ -211,7 +153,7 @@ class AccountMove(BaseModel):
 
     def _prepare_create(self, vals: dict[str, Any]) -> dict[str, Any]:
         if not vals.get("journal_id"):
-            vals["journal_id"] = _journal(
+            vals["journal_id"] = journal_of_type(
                 self.env, JOURNAL_TYPE.get(vals.get("move_type") or "entry", "general")
             )
         return vals
@@ -333,77 +275,3 @@ class AccountMoveLine(BaseModel):
 
     def _compute_parent_state(self) -> dict[int, Any]:
         return self._from_move("state")
-
-
-class AccountPayment(BaseModel):
-    _name = "account.payment"
-    _description = "Payments"
-    _order = "date desc, name desc"
-
-    name = fields.Char("Number", default="/")
-    partner_id = fields.Many2one("res.partner", "Customer/Vendor", ondelete="restrict")
-    amount = fields.Monetary("Amount")
-    payment_type = fields.Selection(
-        [("outbound", "Send"), ("inbound", "Receive")],
-        "Payment Type",
-        required=True,
-        default="inbound",
-    )
-    partner_type = fields.Selection(
-        [("customer", "Customer"), ("supplier", "Vendor")], "Partner Type", default="customer"
-    )
-    state = fields.Selection(
-        [
-            ("draft", "Draft"),
-            ("in_process", "In Process"),
-            ("paid", "Paid"),
-            ("canceled", "Canceled"),
-            ("rejected", "Rejected"),
-        ],
-        "Status",
-        default="draft",
-    )
-    memo = fields.Char("Memo")
-    payment_reference = fields.Char("Payment Reference")
-    date = fields.Date("Date", required=True, default=lambda env: env.now.date())
-    journal_id = fields.Many2one(
-        "account.journal", "Journal", default=lambda env: _journal(env, "bank")
-    )
-    currency_id = fields.Many2one("res.currency", "Currency", default=_company_currency)
-    invoice_ids = fields.Many2many("account.move", "Invoices")
-    company_id = fields.Many2one("res.company", "Company", default=1)
-
-    def _require(self, states: tuple[str, ...], target: str) -> None:
-        self._check_access("write")
-        self._ensure_exist()
-        for record_id in self.ids:
-            if self._rows[record_id]["state"] not in states:
-                raise UserError(
-                    f"Only a payment in state {' or '.join(states)} can become {target}."
-                )
-
-    def action_post(self) -> None:
-        """Draft payments are posted (in process until the bank confirms them)."""
-        self._require(("draft",), "in_process")
-        for record_id in self.ids:
-            row = self._rows[record_id]
-            values: dict[str, Any] = {"state": "in_process"}
-            if not row["name"] or row["name"] == "/":
-                journals = self.env.store.tables["account.journal"].rows
-                code = (
-                    journals[row["journal_id"]]["code"] if row["journal_id"] in journals else "PAY"
-                )
-                values["name"] = next_number(self, "name", f"P{code}/{row['date'].year}/")
-            write_records(self.browse(record_id), values)
-
-    def action_validate(self) -> None:
-        self._require(("in_process",), "paid")
-        write_records(self, {"state": "paid"})
-
-    def action_cancel(self) -> None:
-        self._require(("draft", "in_process"), "canceled")
-        write_records(self, {"state": "canceled"})
-
-    def action_draft(self) -> None:
-        self._require(("in_process", "canceled", "rejected"), "draft")
-        write_records(self, {"state": "draft"})

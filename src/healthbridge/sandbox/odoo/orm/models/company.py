@@ -10,6 +10,12 @@ from healthbridge.sandbox.odoo.orm.model import BaseModel, api_model
 DEFAULT_TZ = "Europe/Brussels"
 
 
+def company_currency(env: Any) -> int | bool:
+    """The main company's currency: the default of every document's ``currency_id``."""
+    company = env.store.tables["res.company"].rows.get(1)
+    return company["currency_id"] if company else False
+
+
 class ResCurrency(BaseModel):
     _name = "res.currency"
     _description = "Currency"

@@ -170,7 +170,7 @@ class ResPartner(BaseModel):
         journal = self.env.transaction.journal
         for record_id, vals in zip(self.ids, vals_list, strict=True):
             row = self._rows[record_id]
-            if row["parent_id"] is None or row["type"] != "contact":
+            if row["parent_id"] is None or row["type"] != "contact" or row["is_company"]:
                 continue
             inherited = self._inherited_address(row["parent_id"])
             if any(vals.get(name) for name in ADDRESS_FIELDS):
@@ -187,9 +187,14 @@ class ResPartner(BaseModel):
                 if row["type"] == "contact" and row["parent_id"] is not None:
                     journal.update(self._name, record_id, self._inherited_address(row["parent_id"]))
         synced = {name: vals[name] for name in ADDRESS_FIELDS + COMMERCIAL_FIELDS if name in vals}
-        children = self.with_context(active_test=False)._values("child_ids")
+        children = self._values("child_ids")
+        rows = self._rows
         for record_id in self.ids:
-            contacts = [c for c in children[record_id] if self._rows[c]["type"] == "contact"]
+            contacts = [
+                c
+                for c in children[record_id]
+                if rows[c]["type"] == "contact" and not rows[c]["is_company"]
+            ]
             if not contacts:
                 continue
             if synced:

@@ -7,6 +7,7 @@ from typing import Any
 from healthbridge.sandbox.odoo.exceptions import UserError
 from healthbridge.sandbox.odoo.orm import fields
 from healthbridge.sandbox.odoo.orm.model import BaseModel
+from healthbridge.sandbox.odoo.orm.models.company import company_currency
 from healthbridge.sandbox.odoo.orm.models.lines import (
     line_amounts,
     order_amounts,
@@ -23,11 +24,6 @@ PURCHASE_STATES = [
     ("done", "Locked"),
     ("cancel", "Cancelled"),
 ]
-
-
-def _company_currency(env: Any) -> int | bool:
-    company = env.store.tables["res.company"].rows.get(1)
-    return company["currency_id"] if company else False
 
 
 def _default_receipt_type(env: Any) -> int | bool:
@@ -50,7 +46,7 @@ class PurchaseOrder(BaseModel):
     date_approve = fields.Datetime("Confirmation Date", readonly=True)
     date_planned = fields.Datetime("Expected Arrival")
     currency_id = fields.Many2one(
-        "res.currency", "Currency", required=True, default=_company_currency
+        "res.currency", "Currency", required=True, default=company_currency
     )
     state = fields.Selection(PURCHASE_STATES, "Status", default="draft")
     order_line = fields.One2many("purchase.order.line", "order_id", "Order Lines")

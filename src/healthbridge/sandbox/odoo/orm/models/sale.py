@@ -7,6 +7,7 @@ from typing import Any
 from healthbridge.sandbox.odoo.exceptions import UserError
 from healthbridge.sandbox.odoo.orm import fields
 from healthbridge.sandbox.odoo.orm.model import BaseModel
+from healthbridge.sandbox.odoo.orm.models.company import company_currency
 from healthbridge.sandbox.odoo.orm.models.lines import (
     line_amounts,
     order_amounts,
@@ -21,11 +22,6 @@ SALE_STATES = [
     ("sale", "Sales Order"),
     ("cancel", "Cancelled"),
 ]
-
-
-def _company_currency(env: Any) -> int | bool:
-    company = env.store.tables["res.company"].rows.get(1)
-    return company["currency_id"] if company else False
 
 
 def _default_warehouse(env: Any) -> int | bool:
@@ -51,7 +47,7 @@ class SaleOrder(BaseModel):
     amount_untaxed = fields.Monetary("Untaxed Amount", compute="_compute_amounts", store=True)
     amount_tax = fields.Monetary("Taxes", compute="_compute_tax", store=True)
     amount_total = fields.Monetary("Total", compute="_compute_amounts", store=True)
-    currency_id = fields.Many2one("res.currency", "Currency", default=_company_currency)
+    currency_id = fields.Many2one("res.currency", "Currency", default=company_currency)
     user_id = fields.Many2one("res.users", "Salesperson", default=lambda env: env.uid)
     company_id = fields.Many2one("res.company", "Company", required=True, default=1)
     warehouse_id = fields.Many2one("stock.warehouse", "Warehouse", default=_default_warehouse)
