@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from healthbridge.cli import app, output
-from tests.support.sandbox import SandboxProcess
+from tests.support.sandbox import SandboxProcess, spawn_sandbox_process
 
 runner = CliRunner()
 
@@ -67,8 +67,6 @@ def test_odoo_check_reports_version_protocol_latency_and_rights_over_each_protoc
 
 
 def test_odoo_check_picks_json_rpc_on_an_odoo_17(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.support.sandbox import spawn_sandbox_process
-
     sandbox = spawn_sandbox_process("--server-version", "17.0")
     try:
         _use(monkeypatch, sandbox, "admin")

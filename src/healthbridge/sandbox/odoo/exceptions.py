@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
+from healthbridge.core.errors import HealthbridgeError
+
 Protocol = Literal["json2", "jsonrpc", "xmlrpc"]
 
 ACCESS_DENIED = "Access Denied"
@@ -42,8 +44,10 @@ def _traceback(name: str, message: str) -> str:
     )
 
 
-class OdooError(Exception):
-    """Base of every error the sandbox ORM raises on purpose."""
+class OdooError(HealthbridgeError):
+    """Base of every error the sandbox ORM raises on purpose; the wire layer renders it."""
+
+    code: ClassVar[str] = "sandbox.odoo_error"
 
     name: ClassVar[str] = "odoo.exceptions.UserError"
     http_status: ClassVar[int] = 422
@@ -185,7 +189,7 @@ class InvalidValue(InvalidField):
     """A value cannot be stored or compared: a bad date, a selection key (builtins.ValueError)."""
 
 
-class MissingIds(OdooError):  # noqa: N818 - named for the situation, like its siblings
+class MissingIds(OdooError):
     """A record method was called over execute_kw without its ids (builtins.IndexError, 500)."""
 
     name = "builtins.IndexError"
