@@ -77,11 +77,46 @@ class ListenerStats:
 
 
 class _Connection:
-    __slots__ = ("busy", "task")
+    """One accepted connection and its idle watchdog.
+
+    The watchdog is one timer per idle period rather than a timeout around every read:
+    each read only records the time, which keeps the per-message cost low.
+    """
+
+    __slots__ = ("busy", "handling", "idle_closed", "last_activity", "task", "watchdog")
 
     def __init__(self, task: asyncio.Task[None]) -> None:
         self.task = task
         self.busy = False
+        """Between reading data and having written its ACKs (close() lets this finish)."""
+        self.handling = False
+        """Inside the handler, which has its own timeout (the watchdog waits for it)."""
+        self.idle_closed = False
+        self.last_activity = 0.0
+        self.watchdog: asyncio.TimerHandle | None = None
+
+    def watch(self, writer: asyncio.StreamWriter, idle_seconds: float) -> None:
+        """Close the connection once nothing has happened on it for ``idle_seconds``.
+
+        Reading a frame and answering one count as activity; a peer that sends nothing,
+        or stops reading its ACKs so that writing blocks, is closed.
+        """
+        loop = asyncio.get_running_loop()
+        self.last_activity = loop.time()
+
+        def check() -> None:
+            remaining = self.last_activity + idle_seconds - loop.time()
+            if self.handling or remaining > 0:
+                self.watchdog = loop.call_later(max(remaining, 0.01), check)
+                return
+            self.idle_closed = True
+            writer.close()  # the pending read then sees end of stream
+
+        self.watchdog = loop.call_later(idle_seconds, check)
+
+    def unwatch(self) -> None:
+        if self.watchdog is not None:
+            self.watchdog.cancel()
 
 
 class MllpListener:
@@ -197,15 +232,30 @@ class MllpListener:
         """Serve one connection until it ends; returns why it ended."""
         config = self.config
         decoder = MllpDecoder(config.max_message_bytes)
+        loop = asyncio.get_running_loop()
+        connection.watch(writer, config.idle_timeout_seconds)
+        try:
+            return await self._exchange(connection, decoder, reader, writer, loop)
+        finally:
+            connection.unwatch()
+
+    async def _exchange(
+        self,
+        connection: _Connection,
+        decoder: MllpDecoder,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        loop: asyncio.AbstractEventLoop,
+    ) -> str:
+        config = self.config
         while not self._closing:
-            try:
-                async with asyncio.timeout(config.idle_timeout_seconds):
-                    data = await reader.read(config.read_size)
-            except TimeoutError:
-                self.stats.connections_idle_closed += 1
-                return "idle_timeout"
+            data = await reader.read(config.read_size)
             if not data:
+                if connection.idle_closed:
+                    self.stats.connections_idle_closed += 1
+                    return "idle_timeout"
                 return "peer_closed"
+            connection.last_activity = loop.time()
             connection.busy = True
             try:
                 messages = self._decode(decoder, data)
@@ -217,11 +267,16 @@ class MllpListener:
                 await writer.drain()
                 return "frame_too_large"
             for message in messages:
-                writer.write(frame(await self._answer(message)))
+                connection.handling = True
+                ack = await self._answer(message)
+                connection.handling = False
+                connection.last_activity = loop.time()
+                writer.write(frame(ack))
                 self.stats.acks_sent += 1
             if messages:
                 await writer.drain()
             connection.busy = False
+            connection.last_activity = loop.time()
         return "listener_closing"
 
     def _decode(self, decoder: MllpDecoder, data: bytes) -> list[bytes]:

@@ -9,86 +9,39 @@ returns ``None`` gives an envelope without ``result`` (odoo-wire-facts.md, secti
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 from healthbridge.connectors.odoo import codec
 from healthbridge.connectors.odoo.classification import classify, from_http_status, undecodable
 from healthbridge.connectors.odoo.errors import (
     CallSite,
-    OdooAuthenticationError,
     OdooError,
     ProtocolName,
 )
+from healthbridge.connectors.odoo.execute_kw import ExecuteKwWire
 from healthbridge.connectors.odoo.transport import HttpTransport
-from healthbridge.connectors.odoo.wire import execute_kw_arguments
 
 _HEADERS: Final = MappingProxyType({"Content-Type": "application/json"})
 
 
-class JsonRpcWire:
+class JsonRpcWire(ExecuteKwWire):
     """JSON-RPC calls for one database, login and API key (used as the password)."""
 
-    name: Final[ProtocolName] = "jsonrpc"
+    name: ClassVar[ProtocolName] = "jsonrpc"
 
     def __init__(
         self, transport: HttpTransport, *, database: str, login: str, api_key: str
     ) -> None:
-        self._transport = transport
-        self._database = database
-        self._login = login
-        self._api_key = api_key
+        super().__init__(transport, database=database, login=login, api_key=api_key)
         self._ids = itertools.count(1)
-        self.uid: int | None = None
-
-    async def version(self) -> Any:
-        """``common.version``: the server's version, without credentials."""
-        return await self.service("common", "version", [], CallSite("common", "version", self.name))
-
-    async def authenticate(self) -> int:
-        """``common.authenticate``: the uid, or ``OdooAuthenticationError`` for ``false``."""
-        site = CallSite("common", "authenticate", self.name)
-        uid = await self.service(
-            "common", "authenticate", [self._database, self._login, self._api_key, {}], site
-        )
-        if not isinstance(uid, int) or isinstance(uid, bool):
-            raise OdooAuthenticationError(
-                f"Odoo refused the credentials for {site}: check the login (odoo.login), "
-                "the API key (odoo.api_key) and the database (odoo.database)",
-                site=site,
-            )
-        self.uid = uid
-        return uid
-
-    async def execute(
-        self,
-        model: str,
-        method: str,
-        ids: Sequence[int] | None,
-        params: Mapping[str, Any],
-        context: Mapping[str, Any] | None,
-        *,
-        timeout_seconds: float | None = None,
-    ) -> Any:
-        """``object.execute_kw`` as the authenticated user."""
-        if self.uid is None:
-            raise RuntimeError("authenticate() must run before execute()")
-        args, kwargs = execute_kw_arguments(method, ids, params, context)
-        site = CallSite(model, method, self.name)
-        return await self.service(
-            "object",
-            "execute_kw",
-            [self._database, self.uid, self._api_key, model, method, args, kwargs],
-            site,
-            timeout_seconds=timeout_seconds,
-        )
 
     async def service(
         self,
         service: str,
         method: str,
-        args: list[Any],
+        args: Sequence[Any],
         site: CallSite,
         *,
         timeout_seconds: float | None = None,
@@ -98,7 +51,7 @@ class JsonRpcWire:
             "jsonrpc": "2.0",
             "method": "call",
             "id": next(self._ids),
-            "params": {"service": service, "method": method, "args": args},
+            "params": {"service": service, "method": method, "args": list(args)},
         }
         response = await self._transport.post(
             "/jsonrpc", codec.encode(envelope), _HEADERS, site, timeout_seconds=timeout_seconds
