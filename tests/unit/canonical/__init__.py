@@ -1,0 +1,1 @@
+"""Canonical business object tests."""

@@ -1,0 +1,1 @@
+"""Canonical <-> FHIR R4 mapping tests."""
