@@ -31,7 +31,7 @@ import structlog
 from healthbridge.connectors.hl7v2.control_ids import ControlIdSequence
 from healthbridge.connectors.hl7v2.errors import MllpFrameTooLargeError
 from healthbridge.connectors.hl7v2.fallback import failure_ack, oversize_ack, timeout_ack
-from healthbridge.connectors.hl7v2.framing import MllpDecoder, frame
+from healthbridge.connectors.hl7v2.framing import END_BLOCK, START_BLOCK, MllpDecoder, frame
 from healthbridge.core.clock import Clock, SystemClock
 from healthbridge.core.errors import HealthbridgeError
 from healthbridge.mappings.hl7v2 import hl7_timestamp
@@ -107,10 +107,12 @@ class _Connection:
         def check() -> None:
             remaining = self.last_activity + idle_seconds - loop.time()
             if self.handling or remaining > 0:
-                self.watchdog = loop.call_later(max(remaining, 0.01), check)
+                self.watchdog = loop.call_later(remaining if remaining > 0 else idle_seconds, check)
                 return
             self.idle_closed = True
-            writer.close()  # the pending read then sees end of stream
+            # Abort, not close: close would wait to flush ACKs a stalled peer never reads.
+            # The pending read (or drain) then ends and the serving loop sees the flag.
+            writer.transport.abort()
 
         self.watchdog = loop.call_later(idle_seconds, check)
 
@@ -307,6 +309,8 @@ class MllpListener:
                 return self._failure(message, error)
         if not isinstance(ack, bytes | bytearray) or not ack:
             return self._failure(message, TypeError("the handler returned no ACK bytes"))
+        if START_BLOCK in ack or END_BLOCK in ack:
+            return self._failure(message, ValueError("the handler's ACK holds MLLP framing bytes"))
         return bytes(ack)
 
     def _failure(self, message: bytes, error: Exception) -> bytes:

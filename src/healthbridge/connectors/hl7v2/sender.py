@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import Self
 
 from healthbridge.connectors.hl7v2.errors import MllpConnectionError, MllpTimeoutError
-from healthbridge.connectors.hl7v2.framing import MllpDecoder, frame
+from healthbridge.connectors.hl7v2.framing import END_BLOCK, START_BLOCK, MllpDecoder, frame
 
 
 class MllpSender:
@@ -81,8 +81,11 @@ class MllpSender:
 
         Raises ``MllpTimeoutError`` when no ACK arrives within ``timeout_seconds`` and
         ``MllpConnectionError`` when the peer cannot be reached or closes first; either way
-        the connection is closed and the next call reconnects.
+        the connection is closed and the next call reconnects. A message holding an MLLP
+        framing byte is a caller bug (``ValueError``): it would corrupt the stream.
         """
+        if START_BLOCK in message or END_BLOCK in message:
+            raise ValueError("an HL7 message cannot contain the MLLP start or end block byte")
         async with self._lock:
             await self.connect()
             assert self._writer is not None

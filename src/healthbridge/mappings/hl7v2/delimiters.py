@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from healthbridge.mappings.hl7v2.errors import ErrorCondition, ErrorLocation, Hl7ParseError
 
+
 @dataclass(frozen=True, slots=True)
 class Delimiters:
     """A message's delimiters; ``truncation`` is empty before v2.7 or when not sent."""
@@ -28,9 +29,7 @@ class Delimiters:
     @property
     def encoding_characters(self) -> str:
         """MSH-2 as it is written: component, repetition, escape, subcomponent(, truncation)."""
-        return (
-            self.component + self.repetition + self.escape + self.subcomponent + self.truncation
-        )
+        return self.component + self.repetition + self.escape + self.subcomponent + self.truncation
 
 
 DEFAULT_DELIMITERS = Delimiters()

@@ -1,6 +1,6 @@
 """Errors for HL7 v2 content, carrying what an ACK's ERR segment needs and nothing else.
 
-An HL7 error names *where* it happened (segment, its sequence in the message, field
+An HL7 error names *where* it happened (segment id, which occurrence of it, field
 position) and *what kind* of error it is (an HL7 table 0357 condition code), never a
 value from the message: values are patient data. The ACK builder turns these facts into
 an ERR segment, so the sender learns exactly what to fix without the hub echoing PHI.
@@ -57,24 +57,30 @@ _CONDITION_TEXT: dict[ErrorCondition, str] = {
 class ErrorLocation:
     """Where in a message an error sits (HL7 ERL data type); positions are 1-based.
 
-    ``sequence`` is the segment's ordinal among all segments of the message (MSH is 1),
-    ``field`` is 0 when the error concerns the whole segment, and ``component`` is 0
-    when it concerns the whole field.
+    ``occurrence`` counts segments with the same id (the second OBX is occurrence 2), as
+    ERL-2 does. ``field`` is 0 when the error concerns the whole segment and ``component``
+    0 when it concerns the whole field. When the segment id itself is unreadable,
+    ``segment`` is empty and ``occurrence`` is the segment's position in the message.
     """
 
     segment: str
-    sequence: int = 1
+    occurrence: int = 1
     field: int = 0
     repetition: int = 0
     component: int = 0
 
     def __str__(self) -> str:
-        where = f"{self.segment}"
+        """The location in path form (``PID-3``, ``OBX[2]-5.1``), as ``Hl7Message.get`` reads."""
+        if not self.segment:
+            return f"segment {self.occurrence} of the message"
+        where = self.segment if self.occurrence == 1 else f"{self.segment}[{self.occurrence}]"
         if self.field:
             where += f"-{self.field}"
+            if self.repetition > 1:
+                where += f"[{self.repetition}]"
             if self.component:
                 where += f".{self.component}"
-        return f"{where} (segment {self.sequence})"
+        return where
 
 
 class Hl7Error(HealthbridgeError):

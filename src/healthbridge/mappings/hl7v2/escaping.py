@@ -20,6 +20,8 @@ What ``unescape`` does, and where it deliberately differs from python-hl7's ``un
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from healthbridge.mappings.hl7v2.delimiters import Delimiters
 
 _LINE_BREAKS = frozenset({".br", ".ce"})
@@ -47,18 +49,24 @@ def unescape(value: str, delimiters: Delimiters) -> str:
 
 def escape(value: str, delimiters: Delimiters) -> str:
     """``value`` written so that it survives as one HL7 subcomponent with these delimiters."""
+    return value.translate(_escape_table(delimiters))
+
+
+@lru_cache(maxsize=64)
+def _escape_table(delimiters: Delimiters) -> dict[int, str]:
+    wrap = delimiters.escape
     table = {
-        ord(delimiters.escape): f"{delimiters.escape}E{delimiters.escape}",
-        ord(delimiters.field): f"{delimiters.escape}F{delimiters.escape}",
-        ord(delimiters.component): f"{delimiters.escape}S{delimiters.escape}",
-        ord(delimiters.subcomponent): f"{delimiters.escape}T{delimiters.escape}",
-        ord(delimiters.repetition): f"{delimiters.escape}R{delimiters.escape}",
-        ord("\r"): f"{delimiters.escape}X0D{delimiters.escape}",
-        ord("\n"): f"{delimiters.escape}X0A{delimiters.escape}",
+        ord(delimiters.escape): f"{wrap}E{wrap}",
+        ord(delimiters.field): f"{wrap}F{wrap}",
+        ord(delimiters.component): f"{wrap}S{wrap}",
+        ord(delimiters.subcomponent): f"{wrap}T{wrap}",
+        ord(delimiters.repetition): f"{wrap}R{wrap}",
+        ord("\r"): f"{wrap}X0D{wrap}",
+        ord("\n"): f"{wrap}X0A{wrap}",
     }
     if delimiters.truncation:
-        table[ord(delimiters.truncation)] = f"{delimiters.escape}P{delimiters.escape}"
-    return value.translate(table)
+        table[ord(delimiters.truncation)] = f"{wrap}P{wrap}"
+    return table
 
 
 def _expand(sequence: str, verbatim: str, delimiters: Delimiters) -> str:

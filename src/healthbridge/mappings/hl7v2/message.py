@@ -38,14 +38,14 @@ class Hl7Message:
 
     def __init__(self, tokens: Tokens) -> None:
         self._tokens = tokens
-        self._by_id: dict[str, list[Segment]] | None = None
+        self._by_id: dict[str, list[int]] | None = None
 
     def __repr__(self) -> str:
         kind = f"{self.message_type}^{self.trigger_event}"
         return f"Hl7Message({kind!r}, control_id={self.control_id!r}, segments={len(self)})"
 
     def __len__(self) -> int:
-        return len(self._tokens.segments)
+        return len(self._tokens)
 
     @property
     def delimiters(self) -> Delimiters:
@@ -60,7 +60,7 @@ class Hl7Message:
     @property
     def msh(self) -> Segment:
         """The message header segment."""
-        return self._tokens.segments[0]
+        return self._tokens.segment(0)
 
     @property
     def message_type(self) -> str:
@@ -96,12 +96,13 @@ class Hl7Message:
         """Every segment with this id in message order, or all segments when no id is given."""
         if segment_id is None:
             return self._tokens.segments
-        return tuple(self._index().get(segment_id, ()))
+        segment = self._tokens.segment
+        return tuple(segment(index) for index in self._index().get(segment_id, ()))
 
     def segment(self, segment_id: str, occurrence: int = 1) -> Segment | None:
         """The ``occurrence``-th segment with this id, or ``None``."""
         found = self._index().get(segment_id, ())
-        return found[occurrence - 1] if 0 < occurrence <= len(found) else None
+        return self._tokens.segment(found[occurrence - 1]) if 0 < occurrence <= len(found) else None
 
     def get(self, path: str) -> str:
         """The unescaped value at a path such as ``PID-3.1`` (see ``paths``); ``""`` if absent."""
@@ -111,11 +112,21 @@ class Hl7Message:
             return ""
         return segment.value(where.field, where.repetition, where.component, where.subcomponent)
 
-    def _index(self) -> dict[str, list[Segment]]:
+    def locate(
+        self, segment: Segment, field: int = 0, component: int = 0, repetition: int = 0
+    ) -> ErrorLocation:
+        """An ``ErrorLocation`` for a place in one of this message's segments (for ERR)."""
+        positions = self._index().get(segment.name, [])
+        index = segment.sequence - 1
+        occurrence = positions.index(index) + 1 if index in positions else 1
+        return ErrorLocation(segment.name, occurrence, field, repetition, component)
+
+    def _index(self) -> dict[str, list[int]]:
+        """Positions of the segments of each id, built on first use."""
         if self._by_id is None:
-            index: dict[str, list[Segment]] = {}
-            for segment in self._tokens.segments:
-                index.setdefault(segment.name, []).append(segment)
+            index: dict[str, list[int]] = {}
+            for position, name in enumerate(self._tokens.names):
+                index.setdefault(name, []).append(position)
             self._by_id = index
         return self._by_id
 
@@ -134,19 +145,24 @@ def parse_message(data: bytes | str, *, require_header: bool = True) -> Hl7Messa
 
 def check_header(message: Hl7Message) -> None:
     """Raise ``Hl7ParseError`` for the first header field that routing or an ACK cannot use."""
+    # Raw (still escaped) parts are checked on purpose: a valid code never needs escaping,
+    # and reading raw keeps this check cheap enough to run on every message.
     msh = message.msh
-    code, event = message.message_type, message.trigger_event
+    component = msh.delimiters.component
+    kind = msh.field(9).split(component)
+    code = kind[0]
+    event = kind[1] if len(kind) > 1 else ""
     if not code:
-        _reject("MSH-9.1 (message type) is empty", 9, 1, ErrorCondition.REQUIRED_FIELD_MISSING)
+        _reject("MSH-9.1 (message type) is empty", 9, 1, _MISSING)
     if _CODE.fullmatch(code) is None:
         _reject("MSH-9.1 (message type) is not a 3-character code", 9, 1, _DATA_TYPE)
     if not event and code != "ACK":
-        _reject("MSH-9.2 (trigger event) is empty", 9, 2, ErrorCondition.REQUIRED_FIELD_MISSING)
+        _reject("MSH-9.2 (trigger event) is empty", 9, 2, _MISSING)
     if event and _CODE.fullmatch(event) is None:
         _reject("MSH-9.2 (trigger event) is not a 3-character code", 9, 2, _DATA_TYPE)
     if not msh.field(10):
         _reject("MSH-10 (message control id) is empty", 10, 0, _MISSING)
-    processing = message.processing_id
+    processing = msh.field(11).split(component)[0]
     if not processing:
         _reject("MSH-11 (processing id) is empty", 11, 0, _MISSING)
     if processing not in PROCESSING_IDS:
@@ -156,7 +172,7 @@ def check_header(message: Hl7Message) -> None:
             1,
             ErrorCondition.UNSUPPORTED_PROCESSING_ID,
         )
-    version = message.version
+    version = msh.field(12).split(component)[0]
     if not version:
         _reject("MSH-12 (version id) is empty", 12, 0, _MISSING)
     if version not in KNOWN_VERSIONS:

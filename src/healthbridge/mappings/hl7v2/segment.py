@@ -22,9 +22,7 @@ class Segment:
 
     __slots__ = ("_fields", "delimiters", "name", "sequence")
 
-    def __init__(
-        self, name: str, fields: list[str], delimiters: Delimiters, sequence: int
-    ) -> None:
+    def __init__(self, name: str, fields: list[str], delimiters: Delimiters, sequence: int) -> None:
         self.name = name
         self._fields = fields
         self.delimiters = delimiters
@@ -84,10 +82,11 @@ class Segment:
         family name (PID-5.1.1), as in the HL7 convention for reading a field as its
         first component.
         """
-        raw = self.field(position)
+        fields = self._fields
+        raw = fields[position] if 0 < position < len(fields) else ""
         if not raw:
             return ""
-        if self._is_delimiter_field(position):
+        if position <= 2 and self.name == "MSH":
             first = repetition == component == subcomponent == 1
             return raw if first else ""
         delimiters = self.delimiters
