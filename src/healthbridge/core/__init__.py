@@ -5,6 +5,7 @@ from healthbridge.core.errors import ConfigError, HealthbridgeError, NotFoundErr
 from healthbridge.core.ids import new_id
 from healthbridge.core.settings import (
     CaptureSettings,
+    MllpSettings,
     OdooSettings,
     ServerSettings,
     Settings,
@@ -17,6 +18,7 @@ __all__ = [
     "Clock",
     "ConfigError",
     "HealthbridgeError",
+    "MllpSettings",
     "NotFoundError",
     "OdooSettings",
     "ServerSettings",

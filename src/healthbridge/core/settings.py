@@ -121,6 +121,23 @@ class ServerSettings(_Section):
     port: int = Field(8700, ge=0, le=65535, description="TCP port (0 picks a free one).")
 
 
+class MllpSettings(_Section):
+    """The HL7 v2 listener (MLLP over TCP)."""
+
+    host: str = Field("127.0.0.1", description="Interface the MLLP listener binds.")
+    port: int = Field(2575, ge=0, le=65535, description="MLLP port (0 picks a free one).")
+    max_message_bytes: int = Field(
+        1_048_576, ge=1024, description="Larger frames are refused and the connection closed."
+    )
+    idle_timeout_seconds: float = Field(
+        300.0, gt=0, description="Close a connection that sends nothing for this long."
+    )
+    handler_timeout_seconds: float = Field(
+        30.0, gt=0, description="Answer AE when handling one message takes longer."
+    )
+    max_connections: int = Field(64, ge=1, description="Concurrent senders accepted.")
+
+
 class Settings(BaseSettings):
     """Everything Healthbridge can be told, one section per area."""
 
@@ -141,6 +158,7 @@ class Settings(BaseSettings):
     store: StoreSettings = Field(default_factory=StoreSettings)
     capture: CaptureSettings = Field(default_factory=CaptureSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
+    mllp: MllpSettings = Field(default_factory=MllpSettings)
 
     def store_url(self) -> str:
         """The store URL, defaulting to a SQLite file in ``data_dir``."""
