@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import secrets
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from pydantic import SecretStr
-from rich.console import Group
+from rich.console import Console, Group
 from rich.live import Live
 from rich.panel import Panel
 
@@ -80,6 +82,10 @@ def demo(
     interval: Annotated[
         float, typer.Option(min=0.1, max=60, help="Seconds between simulated Odoo edits.")
     ] = 1.5,
+    snapshot: Annotated[
+        Path | None,
+        typer.Option(help="At the end, save the final screen as an SVG picture to this file."),
+    ] = None,
 ) -> None:
     """Start the hub with an embedded Odoo sandbox and watch changes being captured live.
 
@@ -98,6 +104,8 @@ def demo(
         healthbridge demo --duration 30 --no-live
 
         healthbridge demo --port 0 --interval 0.5
+
+        healthbridge demo --duration 20 --snapshot docs/demo.svg
     """
     settings = _settings()
     if settings.odoo.url is not None:
@@ -114,7 +122,7 @@ def demo(
         }
     )
     _fresh(demo_settings)
-    run(_demo(demo_settings, duration, live, interval))
+    run(_demo(demo_settings, duration, live, interval, snapshot))
 
 
 def _fresh(settings: Settings) -> None:
@@ -124,7 +132,9 @@ def _fresh(settings: Settings) -> None:
         path.unlink()
 
 
-async def _demo(configured: Settings, duration: float, live: bool, interval: float) -> None:
+async def _demo(
+    configured: Settings, duration: float, live: bool, interval: float, snapshot: Path | None
+) -> None:
     async with _embedded_odoo(configured) as (settings, sandbox):
         assert sandbox is not None  # the demo refuses a configured Odoo above
         async with (
@@ -149,6 +159,8 @@ async def _demo(configured: Settings, duration: float, live: bool, interval: flo
                 await activity.install_hand_made_rule()
                 await _capture_from_now(hub)
                 await _run_flow(hub, activity, sandbox, http.url, duration, live, interval)
+                if snapshot is not None:
+                    await _save_snapshot(hub, activity, snapshot)
 
 
 async def _capture_from_now(hub: Hub) -> None:
@@ -204,6 +216,15 @@ async def _run_flow(
     rows = await hub.store.changes.latest(15)
     console.print(changes_table(rows, title="Latest captured changes"))
     console.print(await _summary(hub, activity))
+
+
+async def _save_snapshot(hub: Hub, activity: DemoActivity, path: Path) -> None:
+    """The final screen as an SVG, for READMEs and incident write-ups."""
+    recorder = Console(record=True, width=150, file=io.StringIO())
+    recorder.print(await _view(hub, activity, "Healthbridge demo: change capture from Odoo"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    recorder.save_svg(str(path), title="healthbridge demo")
+    console.print(f"saved a picture of the final screen to [cyan]{path}[/]")
 
 
 async def _view(hub: Hub, activity: DemoActivity, header: str) -> Group:
