@@ -10,6 +10,8 @@ from healthbridge.cli import (
     config_cmd,
     contracts_cmd,
     demo_cmd,
+    messages_cmd,
+    mllp_cmd,
     odoo_cmd,
     sandbox_cmd,
     store_cmd,
@@ -39,6 +41,8 @@ app.add_typer(capture_cmd.app, name="capture")
 app.add_typer(store_cmd.app, name="store")
 app.add_typer(sandbox_cmd.app, name="sandbox")
 app.add_typer(contracts_cmd.app, name="contracts")
+app.add_typer(messages_cmd.app, name="messages")
+app.command("mllp")(mllp_cmd.mllp)
 app.command("demo")(demo_cmd.demo)
 app.command("serve")(demo_cmd.serve)
 

@@ -7,6 +7,13 @@ from healthbridge.services.change_capture import (
     ModelPollReport,
     PollReport,
 )
+from healthbridge.services.hl7_inbound import (
+    SUPPORTED_EVENTS,
+    Hl7Inbound,
+    Hl7InboundError,
+    check_supported,
+)
+from healthbridge.services.message_ports import MessageLogPort, MessageStatus, StoredMessage
 from healthbridge.services.ports import ChangeLogPort, OdooPort, WatermarkPort
 from healthbridge.services.webhook_rules import (
     AppliedWebhookRule,
@@ -18,18 +25,25 @@ from healthbridge.services.webhook_rules import (
 )
 
 __all__ = [
+    "SUPPORTED_EVENTS",
     "AcceptedWebhook",
     "AppliedWebhookRule",
     "ChangeIntake",
     "ChangeLogPort",
     "ChangePoller",
+    "Hl7Inbound",
+    "Hl7InboundError",
+    "MessageLogPort",
+    "MessageStatus",
     "ModelPollReport",
     "OdooPort",
     "PollReport",
+    "StoredMessage",
     "WatermarkPort",
     "WebhookRule",
     "WebhookRuleError",
     "WebhookRulePlan",
     "apply_webhook_rules",
+    "check_supported",
     "plan_webhook_rules",
 ]

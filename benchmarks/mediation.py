@@ -1,0 +1,197 @@
+"""How fast Odoo records go through the hub: Odoo row -> canonical -> FHIR JSON, per object.
+
+Run: ``python benchmarks/mediation.py`` (about ten seconds, one core). Rows are read once
+from the Odoo sandbox's demo data (the in-process ORM, with the fields ``FIELDS`` names)
+and repeated to a fixed batch, then for each object with a FHIR form the timed loop does
+exactly what the hub's hot path does: ``odoo_to_*`` (the canonical object, validated),
+``canonical_to_fhir`` and ``json.dumps``. Next to it, measured in the same run:
+
+- each half alone (row -> canonical; canonical -> FHIR JSON), to show where time goes;
+- ``json.dumps`` of the raw rows (the floor: no mapping at all);
+- fhir.resources R4B validation of the same FHIR output (the oracle the tests use, for
+  scale: what the hot path would cost if it validated that way).
+
+The goal in the issue is 20,000 records/s or more for Odoo -> canonical -> FHIR JSON.
+HL7 v2 throughput is measured by ``benchmarks/mediation_hl7.py``.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from fhir.resources.R4B import get_fhir_model_class
+from rich.console import Console
+from rich.table import Table
+
+from healthbridge.mappings.fhir import canonical_to_fhir
+from healthbridge.mappings.odoo import (
+    FIELDS,
+    OdooRelated,
+    is_patient,
+    odoo_to_invoice,
+    odoo_to_location,
+    odoo_to_organization,
+    odoo_to_patient,
+    odoo_to_payment,
+    odoo_to_practitioner,
+    odoo_to_product,
+    odoo_to_supply_order,
+)
+from healthbridge.sandbox.odoo.orm import Database
+
+ADMIN = 2
+BATCH = 2_000
+BUDGET_S = 0.3
+GOAL = 20_000
+
+
+def _rows(db: Database, model: str) -> list[dict[str, Any]]:
+    kwargs = {"fields": list(FIELDS[model]), "context": {"active_test": False}}
+    rows: list[dict[str, Any]] = db.execute_kw(ADMIN, model, "search_read", [[]], kwargs).value
+    return rows
+
+
+def _batch(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [rows[i % len(rows)] for i in range(BATCH)]
+
+
+def _rate(work: Callable[[], None], count: int, budget: float = BUDGET_S) -> float:
+    """Records per second of ``work`` (one pass over ``count`` records), best of repeats."""
+    best = float("inf")
+    deadline = time.perf_counter() + budget
+    while True:
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+        if time.perf_counter() > deadline:
+            return count / best
+
+
+def _cases(db: Database) -> list[tuple[str, Callable[[dict[str, Any]], Any], list[dict[str, Any]]]]:
+    company = db.execute_kw(ADMIN, "res.company", "search_read", [[]], {"fields": ["currency_id"]})
+    related = OdooRelated(
+        partner_tags={r["id"]: r["name"] for r in _rows(db, "res.partner.category")},
+        company_currency=company.value[0]["currency_id"][1],
+    )
+    partners = _rows(db, "res.partner")
+    patients = [r for r in partners if is_patient(r, related)]
+    organizations = [r for r in partners if not is_patient(r, related)]
+    # A caller reads each document's own lines (``invoice_line_ids``), so each gets its own.
+    move_lines = _rows(db, "account.move.line")
+    invoices = [
+        {
+            "order": m,
+            "related": replace(
+                related, lines=[x for x in move_lines if x["move_id"][0] == m["id"]]
+            ),
+        }
+        for m in _rows(db, "account.move")
+    ]
+    # The FHIR SupplyRequest writer takes one line per request: one request per order line.
+    orders = []
+    for line in _rows(db, "purchase.order.line"):
+        order = next(r for r in _rows(db, "purchase.order") if r["id"] == line["order_id"][0])
+        orders.append((order, replace(related, lines=(line,))))
+    purchase_rows = [{"order": o, "related": r} for o, r in orders]
+    return [
+        ("Patient (res.partner)", lambda r: odoo_to_patient(r, related=related), patients),
+        (
+            "Organization (res.partner)",
+            lambda r: odoo_to_organization(r, related=related),
+            organizations,
+        ),
+        ("Practitioner (hr.employee)", odoo_to_practitioner, _rows(db, "hr.employee")),
+        ("Location (stock.location)", odoo_to_location, _rows(db, "stock.location")),
+        (
+            "Product/Device (product.product, supplies)",
+            lambda r: odoo_to_product(r, related=related),
+            [r for r in _rows(db, "product.product") if r["type"] == "consu"],
+        ),
+        (
+            "SupplyOrder/SupplyRequest (purchase.order, 1 line)",
+            lambda r: odoo_to_supply_order(r["order"], related=r["related"]),
+            purchase_rows,
+        ),
+        (
+            "Invoice (account.move + lines)",
+            lambda r: odoo_to_invoice(r["order"], related=r["related"]),
+            invoices,
+        ),
+        (
+            "Payment/PaymentReconciliation (account.payment)",
+            odoo_to_payment,
+            _rows(db, "account.payment"),
+        ),
+    ]
+
+
+def main() -> None:
+    """Measures every object and prints one Rich table."""
+    console = Console()
+    db = Database()
+    table = Table(title=f"Odoo -> canonical -> FHIR JSON, records/s on one core (goal {GOAL:,})")
+    for column in (
+        "object",
+        "demo rows",
+        "row -> canonical -> FHIR JSON",
+        "goal",
+        "row -> canonical only",
+        "canonical -> FHIR JSON only",
+        "json.dumps(raw row)",
+        "R4B validation of the FHIR",
+    ):
+        table.add_column(column, justify="left" if column == "object" else "right")
+    cases = _cases(db)
+    # Setup garbage (the ORM, the demo data) is frozen so collections time only the hot path.
+    gc.collect()
+    gc.freeze()
+    for name, mapper, rows in cases:
+        batch = _batch(rows)
+
+        def pipeline(batch: list[dict[str, Any]] = batch, mapper: Any = mapper) -> None:
+            for row in batch:
+                json.dumps(canonical_to_fhir(mapper(row)))
+
+        def raw(batch: list[dict[str, Any]] = batch) -> None:
+            for row in batch:
+                json.dumps(row, default=str)
+
+        objects = [mapper(row) for row in batch]
+
+        def mapping(batch: list[dict[str, Any]] = batch, mapper: Any = mapper) -> None:
+            for row in batch:
+                mapper(row)
+
+        def writing(objects: list[Any] = objects) -> None:
+            for obj in objects:
+                json.dumps(canonical_to_fhir(obj))
+
+        resources = [canonical_to_fhir(mapper(row)) for row in batch[: BATCH // 10]]
+        oracle = get_fhir_model_class(resources[0]["resourceType"])
+
+        def validate(resources: list[dict[str, Any]] = resources, oracle: Any = oracle) -> None:
+            for resource in resources:
+                oracle.model_validate(resource)
+
+        pipeline()  # warm-up: first-call costs (pydantic, caches) are not throughput
+        rate = _rate(pipeline, len(batch))
+        table.add_row(
+            name,
+            str(len(rows)),
+            f"[{'green' if rate >= GOAL else 'red'}]{rate:,.0f}[/]",
+            "met" if rate >= GOAL else "missed",
+            f"{_rate(mapping, len(batch), 0.12):,.0f}",
+            f"{_rate(writing, len(batch), 0.12):,.0f}",
+            f"{_rate(raw, len(batch), 0.08):,.0f}",
+            f"{_rate(validate, len(resources), 0.15):,.0f}",
+        )
+    console.print(table)
+
+
+if __name__ == "__main__":
+    main()
