@@ -18,10 +18,17 @@ import uvicorn
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from healthbridge.connectors.hl7v2 import MllpHandler, MllpListener, MllpListenerConfig
 from healthbridge.connectors.odoo import CallHook, OdooClient
 from healthbridge.core import ConfigError, Settings
-from healthbridge.services import ChangeIntake, ChangePoller
-from healthbridge.store import ChangeLog, Watermarks, create_store_engine, upgrade_engine
+from healthbridge.services import ChangeIntake, ChangePoller, Hl7Inbound
+from healthbridge.store import (
+    ChangeLog,
+    MessageLog,
+    Watermarks,
+    create_store_engine,
+    upgrade_engine,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +38,7 @@ class Store:
     engine: AsyncEngine
     changes: ChangeLog
     watermarks: Watermarks
+    messages: MessageLog
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +50,7 @@ class Hub:
     odoo: OdooClient
     intake: ChangeIntake
     poller: ChangePoller
+    inbound: Hl7Inbound
 
 
 @asynccontextmanager
@@ -51,7 +60,7 @@ async def open_store(settings: Settings) -> AsyncIterator[Store]:
     engine = create_store_engine(settings.store_url(), echo=settings.store.echo)
     try:
         await upgrade_engine(engine)
-        yield Store(engine, ChangeLog(engine), Watermarks(engine))
+        yield Store(engine, ChangeLog(engine), Watermarks(engine), MessageLog(engine))
     finally:
         await engine.dispose()
 
@@ -79,7 +88,8 @@ async def open_hub(settings: Settings, *, hook: CallHook | None = None) -> Async
         odoo = await stack.enter_async_context(open_odoo(settings, hook=hook))
         intake = ChangeIntake(store.changes)
         poller = ChangePoller.from_settings(odoo, store.changes, store.watermarks, settings.capture)
-        yield Hub(settings, store, odoo, intake, poller)
+        inbound = Hl7Inbound(odoo, store.messages)
+        yield Hub(settings, store, odoo, intake, poller, inbound)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,3 +140,19 @@ async def serve_http(app: FastAPI, host: str, port: int) -> AsyncIterator[HttpSe
         server.should_exit = True
         await task
         sock.close()
+
+
+def mllp_listener(
+    settings: Settings, handler: MllpHandler, *, host: str | None = None, port: int | None = None
+) -> MllpListener:
+    """The HL7 v2 listener configured by ``settings.mllp``; start it with ``async with``."""
+    options = settings.mllp
+    config = MllpListenerConfig(
+        host=host or options.host,
+        port=options.port if port is None else port,
+        max_message_bytes=options.max_message_bytes,
+        idle_timeout_seconds=options.idle_timeout_seconds,
+        handler_timeout_seconds=options.handler_timeout_seconds,
+        max_connections=options.max_connections,
+    )
+    return MllpListener(handler, config)

@@ -12,7 +12,8 @@ import pytest
 
 SUMMARY = re.compile(
     r"captured (\d+) changes from (\d+) notifications \((\d+) duplicates collapsed\); "
-    r"(\d+) seen by webhook, (\d+) only by the poller; (\d+) edits made, (\d+) webhooks lost"
+    r"(\d+) seen by webhook, (\d+) only by the poller; (\d+) edits made, (\d+) webhooks lost "
+    r"on purpose, (\d+) admissions over MLLP"
 )
 
 
@@ -46,7 +47,7 @@ def test_the_demo_captures_every_edit_once_and_the_poller_finds_the_lost_webhook
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     found = SUMMARY.search(" ".join(result.stdout.split()))
     assert found, result.stdout[-3000:]
-    changes, notifications, collapsed, by_webhook, poller_only, edits, lost = map(
+    changes, notifications, collapsed, by_webhook, poller_only, edits, lost, admitted = map(
         int, found.groups()
     )
     assert edits >= 8
@@ -56,4 +57,8 @@ def test_the_demo_captures_every_edit_once_and_the_poller_finds_the_lost_webhook
     assert collapsed >= 12  # the hand-made rule sends 13 posts for one create
     assert changes >= edits // 2  # each edit changes at least one captured record
     assert notifications > changes
+    assert admitted >= 1
+    assert "FHIR R4 Patient the hub would serve" in result.stdout
+    assert '"resourceType": "Patient"' in result.stdout
+    assert "hypertension" not in result.stdout.lower()  # the diagnosis never left the EHR
     assert "Traceback" not in result.stderr

@@ -8,9 +8,14 @@ away: that is what a receiver outage looks like to Odoo, which never retries.
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
+from healthbridge.connectors.hl7v2 import send_message
 from healthbridge.connectors.odoo import OdooClient
+from healthbridge.mappings.fhir import patient_to_fhir
+from healthbridge.mappings.odoo import FIELDS, odoo_to_patient
 from healthbridge.sandbox.odoo.runner import RunningSandbox
 
 ADMIN_UID = 2
@@ -20,12 +25,20 @@ class DemoActivity:
     """A rotation of realistic edits; ``step`` makes the next one and describes it."""
 
     def __init__(
-        self, odoo: OdooClient, sandbox: RunningSandbox, hub_url: str, secret: str
+        self,
+        odoo: OdooClient,
+        sandbox: RunningSandbox,
+        hub_url: str,
+        secret: str,
+        mllp: tuple[str, int] | None = None,
     ) -> None:
         self._odoo = odoo
         self._sandbox = sandbox
         self._hub_url = hub_url
         self._secret = secret
+        self._mllp = mllp
+        self.admissions = 0
+        self.last_fhir_patient: dict[str, Any] | None = None
         self._random = random.Random(2026)
         self._turn = 0
         self.edits = 0
@@ -39,6 +52,7 @@ class DemoActivity:
             self._post_invoice,
             self._lose_a_webhook,
             self._new_supplier,
+            self._admit_patient,
         ]
 
     async def install_hand_made_rule(self) -> None:
@@ -153,3 +167,45 @@ class DemoActivity:
             f"price of [cyan]{product['name']}[/] -> {price:g}, "
             "[red]webhook lost[/] (the poller will catch it)"
         )
+
+    async def _admit_patient(self) -> str:
+        """An EHR admits a patient: ADT^A01 over MLLP, the billing partner appears in Odoo."""
+        if self._mllp is None:
+            return await self._count_stock()
+        self.admissions += 1
+        family, given = self._random.choice(_NAMES)
+        mrn = f"MRN{self._random.randint(100000, 999999)}"
+        now = time.strftime("%Y%m%d%H%M%S", time.gmtime())
+        message = "\r".join(
+            [
+                f"MSH|^~\\&|EHR|GENERAL_HOSPITAL|HEALTHBRIDGE|HUB|{now}||ADT^A01^ADT_A01|"
+                f"DEMO{now}{self.admissions}|P|2.5.1",
+                f"EVN|A01|{now}",
+                f"PID|1||{mrn}^^^GENERAL_HOSPITAL^MR||{family}^{given}||19800101|F|||"
+                "12 Harbour Rd^^Springfield^^01101||555-0100",
+                "PV1|1|I|WARD-A^101^1",
+                "DG1|1||I10^Essential hypertension^ICD10",
+            ]
+        ).encode()
+        host, port = self._mllp
+        ack = await send_message(host, port, message, timeout_seconds=10)
+        code = ack.split(b"MSA|", 1)[1][:2].decode() if b"MSA|" in ack else "??"
+        rows = await self._odoo.search_read(
+            "res.partner", [("ref", "=", mrn)], list(FIELDS["res.partner"]), limit=1
+        )
+        if rows:
+            self.last_fhir_patient = patient_to_fhir(odoo_to_patient(rows[0]))
+        return (
+            f"EHR admitted [cyan]{given} {family}[/] ({mrn}) over MLLP: ACK {code}, "
+            f"billing partner #{rows[0]['id'] if rows else '?'} in Odoo, diagnosis left out"
+        )
+
+
+_NAMES = (
+    ("Okafor", "Ada"),
+    ("Lindqvist", "Erik"),
+    ("Moreau", "Camille"),
+    ("Tanaka", "Hiro"),
+    ("Silva", "Joana"),
+    ("Novak", "Petra"),
+)

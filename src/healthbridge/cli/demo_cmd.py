@@ -5,28 +5,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
-import secrets
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import SecretStr
 from rich.console import Console, Group
+from rich.json import JSON
 from rich.live import Live
 from rich.panel import Panel
 
-from healthbridge.bootstrap import Hub, open_hub, open_odoo, serve_http
+from healthbridge.bootstrap import Hub, mllp_listener, open_hub, open_odoo, serve_http
 from healthbridge.canonical import Watermark
 from healthbridge.cli.changes_view import changes_table
 from healthbridge.cli.demo_activity import DemoActivity
+from healthbridge.cli.embedded import embedded_odoo
 from healthbridge.cli.output import console, fail, run
 from healthbridge.core import ConfigError, Settings, load_settings
 from healthbridge.gateway import create_app
-from healthbridge.sandbox.odoo.runner import RunningSandbox, running_sandbox
+from healthbridge.sandbox.odoo.runner import RunningSandbox
 from healthbridge.services import apply_webhook_rules, plan_webhook_rules
 
 DEMO_MODELS = ("res.partner", "product.product", "stock.quant", "purchase.order", "account.move")
@@ -37,36 +36,6 @@ def _settings() -> Settings:
         return load_settings()
     except ConfigError as exc:
         fail(exc.safe_message, code=exc.code)
-
-
-def _with_sandbox(settings: Settings, sandbox: RunningSandbox, secret: str) -> Settings:
-    odoo = settings.odoo.model_copy(
-        update={
-            "url": sandbox.url,
-            "database": sandbox.database,
-            "login": "hub-integration",
-            "api_key": SecretStr(sandbox.api_keys["hub-integration"]),
-        }
-    )
-    capture = settings.capture.model_copy(update={"webhook_secret": SecretStr(secret)})
-    return settings.model_copy(update={"odoo": odoo, "capture": capture})
-
-
-@asynccontextmanager
-async def _embedded_odoo(
-    settings: Settings,
-) -> AsyncIterator[tuple[Settings, RunningSandbox | None]]:
-    """The configured Odoo, or an embedded sandbox when ``odoo.url`` is not set."""
-    if settings.odoo.url is not None:
-        yield settings, None
-        return
-    async with running_sandbox() as sandbox:
-        secret = (
-            settings.capture.webhook_secret.get_secret_value()
-            if settings.capture.webhook_secret
-            else secrets.token_urlsafe(24)
-        )
-        yield _with_sandbox(settings, sandbox, secret), sandbox
 
 
 def demo(
@@ -135,7 +104,7 @@ def _fresh(settings: Settings) -> None:
 async def _demo(
     configured: Settings, duration: float, live: bool, interval: float, snapshot: Path | None
 ) -> None:
-    async with _embedded_odoo(configured) as (settings, sandbox):
+    async with embedded_odoo(configured) as (settings, sandbox):
         assert sandbox is not None  # the demo refuses a configured Odoo above
         async with (
             open_hub(settings) as hub,
@@ -154,8 +123,13 @@ async def _demo(
                     )
                 }
             )
-            async with open_odoo(admin) as person:
-                activity = DemoActivity(person, sandbox, http.url, secret.get_secret_value())
+            async with (
+                open_odoo(admin) as person,
+                mllp_listener(settings, hub.inbound.handle, port=0) as listener,
+            ):
+                activity = DemoActivity(
+                    person, sandbox, http.url, secret.get_secret_value(), listener.address
+                )
                 await activity.install_hand_made_rule()
                 await _capture_from_now(hub)
                 await _run_flow(hub, activity, sandbox, http.url, duration, live, interval)
@@ -215,6 +189,9 @@ async def _run_flow(
             await poller
     rows = await hub.store.changes.latest(15)
     console.print(changes_table(rows, title="Latest captured changes"))
+    if activity.last_fhir_patient is not None:
+        console.print("FHIR R4 Patient the hub would serve for the last admission:")
+        console.print(JSON.from_data(activity.last_fhir_patient))
     console.print(await _summary(hub, activity))
 
 
@@ -230,11 +207,19 @@ async def _save_snapshot(hub: Hub, activity: DemoActivity, path: Path) -> None:
 async def _view(hub: Hub, activity: DemoActivity, header: str) -> Group:
     rows = await hub.store.changes.latest(12)
     recent = "\n".join(activity.log[-6:]) or "[dim]starting...[/]"
-    return Group(
+    parts: list[Any] = [
         Panel(header + "\n" + await _summary(hub, activity), title="Healthbridge demo"),
-        Panel(recent, title="What people are doing in Odoo"),
+        Panel(recent, title="What people are doing in Odoo and the EHR"),
         changes_table(rows, title="Captured changes (newest first)"),
-    )
+    ]
+    if activity.last_fhir_patient is not None:
+        parts.append(
+            Panel(
+                JSON.from_data(activity.last_fhir_patient),
+                title="FHIR R4 Patient the hub would serve for the last admission",
+            )
+        )
+    return Group(*parts)
 
 
 async def _summary(hub: Hub, activity: DemoActivity) -> str:
@@ -246,7 +231,8 @@ async def _summary(hub: Hub, activity: DemoActivity) -> str:
         f"captured [bold]{len(rows)}[/] changes from {notifications} notifications "
         f"({notifications - len(rows)} duplicates collapsed); {webhook_seen} seen by webhook, "
         f"[magenta]{poller_only} only by the poller[/]; "
-        f"{activity.edits} edits made, {activity.lost} webhooks lost on purpose"
+        f"{activity.edits} edits made, {activity.lost} webhooks lost on purpose, "
+        f"{activity.admissions} admissions over MLLP"
     )
 
 
@@ -276,7 +262,7 @@ def serve(
 
 async def _serve(configured: Settings) -> None:
     async with (
-        _embedded_odoo(configured) as (settings, sandbox),
+        embedded_odoo(configured) as (settings, sandbox),
         open_hub(settings) as hub,
         serve_http(
             create_app(hub.intake, settings), settings.server.host, settings.server.port

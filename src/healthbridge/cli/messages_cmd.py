@@ -7,12 +7,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from healthbridge.bootstrap import open_odoo, open_store
-from healthbridge.cli.demo_cmd import _embedded_odoo
+from healthbridge.bootstrap import open_hub, open_store
+from healthbridge.cli.embedded import embedded_odoo
 from healthbridge.cli.output import console, fail, run
 from healthbridge.core import ConfigError, HealthbridgeError, Settings, load_settings
-from healthbridge.services.hl7_inbound import Hl7Inbound
-from healthbridge.store.messages import InboundMessage, MessageLog
+from healthbridge.store.messages import InboundMessage
 
 app = typer.Typer(help="Inspect and reprocess inbound HL7 v2 messages.", no_args_is_help=True)
 
@@ -46,7 +45,7 @@ def list_messages(
 
 async def _list(settings: Settings, limit: int, status: str | None) -> None:
     async with open_store(settings) as store:
-        found = await MessageLog(store.engine).latest(limit, status=status)
+        found = await store.messages.latest(limit, status=status)
     table = Table("id", "received", "sender", "control id", "type", "status", "tries", "error")
     for message in found:
         table.add_row(
@@ -80,7 +79,7 @@ def show(
 
 async def _show(settings: Settings, message_id: int, raw: bool) -> None:
     async with open_store(settings) as store:
-        message = await MessageLog(store.engine).get(message_id)
+        message = await store.messages.get(message_id)
     if message is None:
         fail(f"no inbound message has id {message_id}", code="hl7.unknown_message", exit_code=1)
     _print(message, raw)
@@ -127,13 +126,9 @@ def reprocess(
 
 
 async def _reprocess(configured: Settings, message_id: int) -> None:
-    async with (
-        _embedded_odoo(configured) as (settings, _),
-        open_store(settings) as store,
-        open_odoo(settings) as odoo,
-    ):
+    async with embedded_odoo(configured) as (settings, _), open_hub(settings) as hub:
         try:
-            ack = await Hl7Inbound(odoo, MessageLog(store.engine)).reprocess(message_id)
+            ack = await hub.inbound.reprocess(message_id)
         except HealthbridgeError as exc:
             fail(exc.safe_message, code=exc.code, exit_code=1)
     console.print(_segments(ack), markup=False)

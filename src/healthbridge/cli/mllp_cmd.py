@@ -6,13 +6,10 @@ from typing import Annotated
 
 import typer
 
-from healthbridge.bootstrap import open_odoo, open_store
-from healthbridge.cli.demo_cmd import _embedded_odoo
+from healthbridge.bootstrap import mllp_listener, open_hub
+from healthbridge.cli.embedded import embedded_odoo
 from healthbridge.cli.output import console, fail, run
-from healthbridge.connectors.hl7v2 import MllpListener, MllpListenerConfig
 from healthbridge.core import ConfigError, Settings, load_settings
-from healthbridge.services.hl7_inbound import Hl7Inbound
-from healthbridge.store.messages import MessageLog
 
 
 def mllp(
@@ -40,26 +37,14 @@ def mllp(
 
 
 async def _serve(configured: Settings, port: int | None, host: str | None) -> None:
-    options = configured.mllp
-    config = MllpListenerConfig(
-        host=host or options.host,
-        port=options.port if port is None else port,
-        max_message_bytes=options.max_message_bytes,
-        idle_timeout_seconds=options.idle_timeout_seconds,
-        handler_timeout_seconds=options.handler_timeout_seconds,
-        max_connections=options.max_connections,
-    )
     async with (
-        _embedded_odoo(configured) as (settings, sandbox),
-        open_store(settings) as store,
-        open_odoo(settings) as odoo,
+        embedded_odoo(configured) as (settings, sandbox),
+        open_hub(settings) as hub,
+        mllp_listener(settings, hub.inbound.handle, host=host, port=port) as listener,
     ):
-        inbound = Hl7Inbound(odoo, MessageLog(store.engine))
-        async with MllpListener(inbound.handle, config) as listener:
-            where = f"embedded sandbox {sandbox.url}" if sandbox else settings.odoo.url
-            bound_host, bound_port = listener.address
-            console.print(
-                f"MLLP listening on [bold]{bound_host}:{bound_port}[/]; Odoo: {where}; "
-                "Ctrl-C stops it"
-            )
-            await listener.serve_forever()
+        where = f"embedded sandbox {sandbox.url}" if sandbox else settings.odoo.url
+        bound_host, bound_port = listener.address
+        console.print(
+            f"MLLP listening on [bold]{bound_host}:{bound_port}[/]; Odoo: {where}; Ctrl-C stops it"
+        )
+        await listener.serve_forever()
