@@ -33,6 +33,8 @@ app = typer.Typer(
     ),
     rich_markup_mode="rich",
     no_args_is_help=True,
+    # A crash must not print local variables: they hold API keys and patient records.
+    pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(config_cmd.app, name="config")
