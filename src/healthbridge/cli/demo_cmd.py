@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import signal
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -91,6 +92,7 @@ def demo(
         }
     )
     _fresh(demo_settings)
+    live = live and console.is_terminal  # a log file gets plain lines, not redraws
     run(_demo(demo_settings, duration, live, interval, snapshot))
 
 
@@ -161,8 +163,20 @@ async def _run_flow(
     interval: float,
 ) -> None:
     stop = asyncio.Event()
+    ending = asyncio.Event()  # Ctrl-C or SIGTERM: finish the round and print the summary
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, ending.set)
     poller = asyncio.create_task(hub.poller.run(stop), name="healthbridge-poller")
     deadline = time.monotonic() + duration if duration else None
+
+    def going() -> bool:
+        return not ending.is_set() and (deadline is None or time.monotonic() < deadline)
+
+    async def pause() -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(ending.wait(), timeout=interval)
+
     header = (
         f"[bold]Odoo sandbox[/] {sandbox.url} (db {sandbox.database})   "
         f"[bold]hub[/] {hub_url}   poller every {hub.settings.capture.poll_interval_seconds:g} s"
@@ -170,21 +184,23 @@ async def _run_flow(
     try:
         if live:
             with Live(console=console, refresh_per_second=4, transient=False) as screen:
-                while deadline is None or time.monotonic() < deadline:
+                while going():
                     await activity.step()
                     screen.update(await _view(hub, activity, header))
-                    await asyncio.sleep(interval)
+                    await pause()
         else:
             console.print(header)
-            while deadline is None or time.monotonic() < deadline:
+            while going():
                 line = await activity.step()
                 console.print(f"[dim]{time.strftime('%H:%M:%S')}[/] {line}")
-                await asyncio.sleep(interval)
+                await pause()
         # Let the last webhooks land and give the poller a final round to catch the lost ones.
         await hub.intake.drain()
         await hub.poller.run_once()
     finally:
         stop.set()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
         with contextlib.suppress(asyncio.CancelledError):
             await poller
     rows = await hub.store.changes.latest(15)
