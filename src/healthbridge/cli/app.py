@@ -10,6 +10,7 @@ from healthbridge.cli import (
     config_cmd,
     contracts_cmd,
     demo_cmd,
+    mappings_cmd,
     messages_cmd,
     mllp_cmd,
     odoo_cmd,
@@ -44,6 +45,7 @@ app.add_typer(store_cmd.app, name="store")
 app.add_typer(sandbox_cmd.app, name="sandbox")
 app.add_typer(contracts_cmd.app, name="contracts")
 app.add_typer(messages_cmd.app, name="messages")
+app.add_typer(mappings_cmd.app, name="mappings")
 app.command("mllp")(mllp_cmd.mllp)
 app.command("demo")(demo_cmd.demo)
 app.command("serve")(demo_cmd.serve)
