@@ -138,9 +138,9 @@ def spawn_sandbox_process(
     """Run ``python -m healthbridge.sandbox.odoo`` and wait for its JSON line."""
     command = [sys.executable, "-m", "healthbridge.sandbox.odoo", "--port", str(port), *args]
     for login, key in (api_keys or {}).items():
-        command += ["--api-key", f"{login}={key}"]
+        command.append(f"--api-key={login}={key}")
     if control_token:
-        command += ["--control-token", control_token]
+        command.append(f"--control-token={control_token}")  # may start with "-"
     stderr = tempfile.TemporaryFile()  # noqa: SIM115 - owned by the returned SandboxProcess
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr)
     try:
