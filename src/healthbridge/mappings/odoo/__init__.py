@@ -11,7 +11,9 @@ names the fields each reader needs, to pass to search_read.
 from healthbridge.mappings.odoo.employees import odoo_to_practitioner, practitioner_to_odoo_vals
 from healthbridge.mappings.odoo.errors import OdooMappingError
 from healthbridge.mappings.odoo.fields import FIELDS
+from healthbridge.mappings.odoo.invoice_vals import invoice_to_odoo_vals, looks_clinical
 from healthbridge.mappings.odoo.invoices import odoo_to_invoice, odoo_to_payment
+from healthbridge.mappings.odoo.order_vals import supply_order_to_odoo_vals
 from healthbridge.mappings.odoo.orders import odoo_to_service_order, odoo_to_supply_order
 from healthbridge.mappings.odoo.partners import (
     PATIENT_TAG,
@@ -23,6 +25,7 @@ from healthbridge.mappings.odoo.partners import (
     partner_tags,
     patient_to_odoo_vals,
 )
+from healthbridge.mappings.odoo.payment_vals import payment_to_odoo_vals
 from healthbridge.mappings.odoo.products import (
     lot_to_odoo_vals,
     odoo_to_lot,
@@ -40,7 +43,9 @@ __all__ = [
     "ROLE_TAGS",
     "OdooMappingError",
     "OdooRelated",
+    "invoice_to_odoo_vals",
     "is_patient",
+    "looks_clinical",
     "lot_to_odoo_vals",
     "odoo_field_system",
     "odoo_to_invoice",
@@ -57,6 +62,8 @@ __all__ = [
     "organization_to_odoo_vals",
     "partner_tags",
     "patient_to_odoo_vals",
+    "payment_to_odoo_vals",
     "practitioner_to_odoo_vals",
     "product_to_odoo_vals",
+    "supply_order_to_odoo_vals",
 ]
