@@ -1,7 +1,7 @@
-"""``account.move`` (+ lines) -> Invoice and ``account.payment`` -> Payment (read only).
+"""``account.move`` (+ lines) -> Invoice and ``account.payment`` -> Payment (the readers).
 
-Posting, paying and reconciling are Odoo's accounting workflow; the hub creates draft
-invoices through the billing service and never writes mapped accounting vals. Lines
+The writers are ``invoice_vals.py`` and ``payment_vals.py``; they create drafts only.
+Posting, paying and reconciling are Odoo's accounting workflow. Lines
 come through ``related.lines`` (``account.move.line`` rows); section and note lines are
 layout, not billed items, and are skipped. A posted invoice that is paid is ``balanced``.
 
@@ -15,13 +15,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from healthbridge.canonical.coding import Concept
 from healthbridge.canonical.identifiers import odoo_system
 from healthbridge.canonical.invoice import Invoice
 from healthbridge.canonical.payment import Payment
-from healthbridge.mappings.odoo.lines import currency_of, lines_of, quantity
+from healthbridge.mappings.odoo.lines import currency_of, lines_of, quantity, unit_price
 from healthbridge.mappings.odoo.related import OdooRelated
 from healthbridge.mappings.odoo.systems import odoo_field_system
-from healthbridge.mappings.odoo.wire import RowReader, build, money, nonempty, odoo_reference
+from healthbridge.mappings.odoo.wire import (
+    RowReader,
+    build,
+    money,
+    nonempty,
+    odoo_reference_model,
+)
 
 MOVE = "account.move"
 PAYMENT = "account.payment"
@@ -51,6 +58,14 @@ _PAYMENT_STATES = {
     "rejected": "cancelled",
 }
 _DIRECTIONS = {"inbound": "inbound", "outbound": "outbound"}
+# Coded values from a closed set, validated once here rather than inside every record.
+_MOVE_TYPE_CONCEPTS = {
+    t: Concept.model_validate({"codings": ({"system": MOVE_TYPE_SYSTEM, "code": t},)})
+    for t in _MOVE_TYPES
+}
+_PAYMENT_TYPE = Concept.model_validate(
+    {"codings": ({"system": PAYMENT_TYPE_SYSTEM, "code": "payment"},)}
+)
 
 
 def _keys(reader: RowReader, model: str, keys: tuple[tuple[str, str], ...]) -> tuple[Any, ...]:
@@ -82,14 +97,14 @@ def odoo_to_invoice(row: Mapping[str, Any], *, related: OdooRelated | None = Non
                 product=line.reference("product_id", "product.product", "Product"),
                 description=line.text("name"),
                 quantity=quantity(line, "quantity", "product_uom_id"),
-                unit_price=money(line.number("price_unit"), currency),
+                unit_price=unit_price(line, "price_unit", currency),
                 price_components=({"type": "base", "amount": subtotal},) if subtotal else (),
             )
         )
     data = nonempty(
         identifiers=_keys(reader, MOVE, (("name", MOVE_NAME_SYSTEM), ("ref", MOVE_REF_SYSTEM))),
         status=status,
-        type={"codings": ({"system": MOVE_TYPE_SYSTEM, "code": move_type},)} if move_type else None,
+        type=_MOVE_TYPE_CONCEPTS[move_type] if move_type else None,
         recipient=reader.reference("partner_id", "res.partner"),
         date=reader.day("invoice_date") or reader.day("date"),
         issuer=reader.reference("company_id", "res.company", "Organization"),
@@ -117,8 +132,8 @@ def odoo_to_payment(row: Mapping[str, Any], *, related: OdooRelated | None = Non
     name = reader.text("name")
     allocations = tuple(
         {
-            "type": {"codings": ({"system": PAYMENT_TYPE_SYSTEM, "code": "payment"},)},
-            "request": odoo_reference(MOVE, invoice, None, "Invoice"),
+            "type": _PAYMENT_TYPE,
+            "request": odoo_reference_model(MOVE, invoice, None, "Invoice"),
         }
         for invoice in reader.ids("invoice_ids")
     )

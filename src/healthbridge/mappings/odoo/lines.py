@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
+from pydantic import ValidationError
+
+from healthbridge.canonical.amounts import Money, Quantity
 from healthbridge.mappings.odoo.related import NO_RELATED, OdooRelated
 from healthbridge.mappings.odoo.wire import RowReader
 
@@ -22,13 +27,46 @@ def lines_of(
     return mine
 
 
-def quantity(reader: RowReader, field: str, uom_field: str) -> dict[str, Any] | None:
-    """A Quantity (dict) from a quantity field and its unit many2one."""
+def quantity(reader: RowReader, field: str, uom_field: str) -> Quantity | None:
+    """A Quantity from a quantity field and its unit many2one."""
     value = reader.number(field)
     if value is None:
         return None
     uom = reader.many2one(uom_field)
-    return {"value": value, "unit": uom[1]} if uom and uom[1] else {"value": value}
+    return _quantity(str(value), uom[1] if uom else None)
+
+
+def unit_price(
+    reader: RowReader, field: str, currency: str | None
+) -> Money | dict[str, Any] | None:
+    """The Money of a unit or list price (``None`` without an amount or a currency).
+
+    A Money when it is valid, else the plain dict, so that the enclosing object's
+    validation reports the fault at its own place, as for any other field.
+    """
+    amount = reader.number(field)
+    if amount is None or currency is None:
+        return None
+    return _money(str(amount), currency)
+
+
+# Line quantities and unit prices come from a catalogue and repeat across lines and
+# documents (1.0 Units, the price of a product), so each distinct value is validated once.
+# Keys are the decimal's text, not the Decimal: Decimal("1.0") == Decimal("1") but the two
+# are written differently.
+@lru_cache(maxsize=2048)
+def _quantity(value: str, unit: str | None) -> Quantity:
+    data = {"value": Decimal(value), "unit": unit} if unit else {"value": Decimal(value)}
+    return Quantity.model_validate(data)
+
+
+@lru_cache(maxsize=2048)
+def _money(amount: str, currency: str) -> Money | dict[str, Any]:
+    data = {"amount": Decimal(amount), "currency": currency}
+    try:
+        return Money.model_validate(data)
+    except ValidationError:
+        return data
 
 
 def currency_of(reader: RowReader) -> str | None:

@@ -1,9 +1,10 @@
 """``purchase.order`` (+ lines) -> SupplyOrder and ``sale.order`` (+ lines) -> ServiceOrder.
 
-Odoo's order workflow (confirm, receive, lock) belongs to Odoo, so these are read only:
-the hub creates orders through the purchase/sale services, not by writing mapped vals.
-Lines come through ``related.lines`` (search_read of ``purchase.order.line`` or
-``sale.order.line``); a purchase order needs at least one line to be a SupplyOrder.
+These are the readers; ``order_vals.py`` writes a SupplyOrder back as draft purchase
+order vals. Odoo's order workflow (confirm, receive, lock) stays Odoo's: the vals never
+set a state, a number or an amount. Lines come through ``related.lines`` (search_read
+of ``purchase.order.line`` or ``sale.order.line``); a purchase order needs at least one
+line to be a SupplyOrder.
 
 Not carried: ``origin``, ``notes``/``note`` (free text), taxes, discounts, received and
 invoiced quantities, ``user_id``, ``picking_type_id``, ``invoice_status``.
@@ -16,7 +17,7 @@ from typing import Any
 
 from healthbridge.canonical.identifiers import odoo_system
 from healthbridge.canonical.orders import ServiceOrder, SupplyOrder
-from healthbridge.mappings.odoo.lines import currency_of, lines_of, quantity
+from healthbridge.mappings.odoo.lines import currency_of, lines_of, quantity, unit_price
 from healthbridge.mappings.odoo.related import OdooRelated
 from healthbridge.mappings.odoo.systems import odoo_field_system
 from healthbridge.mappings.odoo.wire import RowReader, build, money, nonempty
@@ -61,7 +62,7 @@ def odoo_to_supply_order(
             nonempty(
                 product=line.reference("product_id", "product.product", "Product"),
                 quantity=quantity(line, "product_qty", "product_uom_id"),
-                unit_price=money(line.number("price_unit"), currency_of(line) or currency),
+                unit_price=unit_price(line, "price_unit", currency_of(line) or currency),
             )
         )
     if not lines:
@@ -93,7 +94,7 @@ def odoo_to_service_order(
             product=line.reference("product_id", "product.product", "Product"),
             description=line.text("name"),
             quantity=quantity(line, "product_uom_qty", "product_uom_id"),
-            unit_price=money(line.number("price_unit"), currency),
+            unit_price=unit_price(line, "price_unit", currency),
         )
         for line in lines_of(related, "sale.order.line", "order_id", record_id)
     ]

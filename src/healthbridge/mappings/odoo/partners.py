@@ -15,9 +15,11 @@ address names its country, not an Odoo id) and ``customer_rank``/``supplier_rank
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
+from healthbridge.canonical.coding import Concept
 from healthbridge.canonical.identifiers import odoo_system
 from healthbridge.canonical.organization import Organization
 from healthbridge.canonical.patient import Patient
@@ -68,6 +70,12 @@ _KEYS = (
 )
 
 
+@lru_cache(maxsize=16)
+def _identifier_type(code: str) -> Concept:
+    """:func:`identifier_type` validated once per code (a handful: ``MR``, ``TAX``)."""
+    return Concept.model_validate(identifier_type(code))
+
+
 def partner_tags(row: Mapping[str, Any], related: OdooRelated | None = None) -> tuple[str, ...]:
     """The names of the partner's tags that ``related`` knows."""
     reader = RowReader(row, PARTNER)
@@ -88,7 +96,7 @@ def _identifiers(reader: RowReader, record_id: int, mrn: bool) -> tuple[dict[str
             continue
         code = "MR" if mrn and field == "ref" else type_code
         out.append(
-            {"system": system, "value": value, "type": identifier_type(code)}
+            {"system": system, "value": value, "type": _identifier_type(code)}
             if code
             else {"system": system, "value": value}
         )

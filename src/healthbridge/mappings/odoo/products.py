@@ -19,13 +19,13 @@ from typing import Any
 from healthbridge.canonical.gtin import is_valid_gtin
 from healthbridge.canonical.identifiers import GTIN_SYSTEM, odoo_system
 from healthbridge.canonical.product import Lot, Product
+from healthbridge.mappings.odoo.lines import unit_price
 from healthbridge.mappings.odoo.related import NO_RELATED, OdooRelated
 from healthbridge.mappings.odoo.systems import odoo_field_system
 from healthbridge.mappings.odoo.wire import (
     RowReader,
     build,
     identifier_value,
-    money,
     nonempty,
     odoo_datetime,
     reference_id,
@@ -62,7 +62,7 @@ def odoo_to_product(row: Mapping[str, Any], *, related: OdooRelated | None = Non
         status=None if active is None else ("active" if active else "inactive"),
         names=({"name": name, "type": "user-friendly-name"},) if name else (),
         uom=uom[1] if uom else None,
-        list_price=money(reader.number("list_price"), currency),
+        list_price=unit_price(reader, "list_price", currency),
     )
     return build(Product, data, PRODUCT)
 

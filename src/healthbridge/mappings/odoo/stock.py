@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from healthbridge.canonical.coding import Concept
 from healthbridge.canonical.identifiers import odoo_system
 from healthbridge.canonical.location import Location
+from healthbridge.canonical.references import Reference
 from healthbridge.canonical.stock import StockLevel
 from healthbridge.mappings.odoo.related import OdooRelated
 from healthbridge.mappings.odoo.systems import odoo_field_system
@@ -24,6 +26,11 @@ LOCATION_USAGE_SYSTEM = odoo_field_system(LOCATION, "usage")
 LOCATION_BARCODE_SYSTEM = odoo_field_system(LOCATION, "barcode")
 _USAGES = {
     u: u for u in ("supplier", "view", "internal", "customer", "inventory", "production", "transit")
+}
+# A closed set of coded values, validated once here rather than inside every record.
+_USAGE_CONCEPTS = {
+    u: Concept.model_validate({"codings": ({"system": LOCATION_USAGE_SYSTEM, "code": u},)})
+    for u in _USAGES
 }
 
 
@@ -71,11 +78,11 @@ def odoo_to_location(row: Mapping[str, Any], *, related: OdooRelated | None = No
         name=full,
         aliases=(short,) if short and short != full else (),
         mode="instance",
-        types=({"codings": ({"system": LOCATION_USAGE_SYSTEM, "code": usage},)},) if usage else (),
+        types=(_USAGE_CONCEPTS[usage],) if usage else (),
         part_of=_reference(reader, "location_id"),
     )
     return build(Location, data, LOCATION)
 
 
-def _reference(reader: RowReader, field: str) -> dict[str, Any] | None:
+def _reference(reader: RowReader, field: str) -> Reference | None:
     return reader.reference(field, LOCATION, "Location")

@@ -14,11 +14,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from healthbridge.canonical.identifiers import odoo_system
+from healthbridge.canonical.references import Reference
 from healthbridge.mappings.odoo.errors import OdooMappingError
 
 M = TypeVar("M", bound=BaseModel)
@@ -30,7 +32,7 @@ class RowReader:
     __slots__ = ("model", "row")
 
     def __init__(self, row: Mapping[str, Any], model: str) -> None:
-        if not isinstance(row, Mapping):
+        if type(row) is not dict and not isinstance(row, Mapping):
             raise OdooMappingError(model, "*", "a row must be a mapping")
         self.row = row
         self.model = model
@@ -69,6 +71,8 @@ class RowReader:
     def number(self, field: str) -> Decimal | None:
         """A float, integer or monetary value as an exact decimal (from its shortest repr)."""
         value = self.row.get(field, False)
+        if type(value) is float and math.isfinite(value):  # the usual case, checked first
+            return Decimal(repr(value))
         if value is False or value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -91,6 +95,10 @@ class RowReader:
         value = self.row.get(field, False)
         if value is False or value is None:
             return None
+        if type(value) is list and len(value) == 2:  # the usual case, checked first
+            record_id, label = value
+            if type(record_id) is int and record_id > 0 and (type(label) is str or label is False):
+                return record_id, label or None
         if (
             not isinstance(value, list | tuple)
             or len(value) != 2
@@ -147,12 +155,29 @@ class RowReader:
             raise self.fail(field, "is not a selection value this mapping knows")
         return found
 
-    def reference(self, field: str, target: str, kind: str | None = None) -> dict[str, Any] | None:
-        """A many2one as a canonical Reference (dict) to the Odoo record of ``target``."""
+    def reference(self, field: str, target: str, kind: str | None = None) -> Reference | None:
+        """A many2one as a canonical Reference to the Odoo record of ``target``.
+
+        The Reference is validated once per distinct link (see :func:`odoo_reference_model`):
+        many rows point at the same company, partner or product.
+        """
         link = self.many2one(field)
         if link is None:
             return None
-        return odoo_reference(target, link[0], link[1], kind)
+        return odoo_reference_model(target, link[0], link[1], kind)
+
+
+@lru_cache(maxsize=4096)
+def odoo_reference_model(
+    model: str, record_id: int, display: str | None, kind: str | None = None
+) -> Reference:
+    """:func:`odoo_reference` validated as a canonical Reference, cached per distinct link.
+
+    Why: references repeat across rows (every invoice names the company, order lines name
+    the same products), and a frozen Reference built from the same plain values is the same
+    value, so it is validated once and shared instead of re-validated inside every object.
+    """
+    return Reference.model_validate(odoo_reference(model, record_id, display, kind))
 
 
 def odoo_reference(
@@ -211,11 +236,26 @@ def validating(model: str) -> Iterator[None]:
 
 
 def build(model_class: type[M], data: Mapping[str, Any], odoo_model: str) -> M:
-    """``model_class.model_validate(data)``, failures as OdooMappingError for ``odoo_model``."""
-    with validating(odoo_model):
+    """``model_class.model_validate(data)``, failures as OdooMappingError for ``odoo_model``.
+
+    The same as ``with validating(odoo_model)``, written out: this runs once per record.
+    """
+    try:
         return model_class.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0] if error.error_count() else {"loc": ("*",), "msg": ""}
+        where = ".".join(str(part) for part in first["loc"]) or "*"
+        raise OdooMappingError(odoo_model, where, "does not fit the canonical object") from None
 
 
 def nonempty(**values: Any) -> dict[str, Any]:
-    """The keyword arguments whose value is neither ``None`` nor empty."""
-    return {k: v for k, v in values.items() if v is not None and v not in ((), [])}
+    """The keyword arguments whose value is neither ``None`` nor an empty tuple or list.
+
+    Checked by type, not by ``v != ()``: values are often canonical models, whose ``==``
+    is a Python-level comparison.
+    """
+    return {
+        k: v
+        for k, v in values.items()
+        if v is not None and not (not v and isinstance(v, tuple | list))
+    }
