@@ -15,8 +15,9 @@ from healthbridge.connectors.odoo import (
     OdooValidationError,
 )
 from healthbridge.resilience import BreakerState, CircuitOpenError
-from tests.unit.connectors.conftest import PROTOCOLS, FakeClock
+from tests.unit.connectors.conftest import PROTOCOLS, FakeClock, fast_settings
 from tests.unit.connectors.scripted_odoo import (
+    CONTEXT_GET,
     Protocol,
     Reply,
     ScriptedOdoo,
@@ -190,3 +191,19 @@ async def test_a_call_can_ask_for_a_longer_deadline_than_the_default(connected: 
     result = await client.call("account.move", "action_post", [3], timeout_seconds=2.0)
 
     assert result is False
+
+
+async def test_the_start_up_handshake_gets_the_connect_deadline_and_calls_the_call_deadline(
+    scripted_server: Callable[..., Awaitable[ScriptedOdoo]],
+) -> None:
+    server = await scripted_server("json2")
+    server.on("res.users", "context_get", Reply.text(CONTEXT_GET, delay=0.5))
+    settings = fast_settings(server.url, timeout_seconds=0.2, connect_timeout_seconds=2.0)
+
+    client = await OdooClient.connect(settings)  # a 0.5 s login fits the 2 s handshake
+    try:
+        server.on("res.partner", "search_count", Reply(b"1", delay=0.5))
+        with pytest.raises(OdooTimeout):
+            await client.search_count("res.partner")  # but a 0.5 s call misses its 0.2 s
+    finally:
+        await client.close()

@@ -65,9 +65,12 @@ async def handshake(settings: OdooSettings, *, hook: CallHook | None, clock: Clo
             details={"key": "odoo.api_key"},
         )
     key = settings.api_key.get_secret_value()
+    # The handshake runs once, at start-up, and includes the TCP connect: it gets at
+    # least odoo.connect_timeout_seconds, so a deadline tuned for hot reads does not
+    # make start-up fail on a busy host. Calls get odoo.timeout_seconds afterwards.
     transport = HttpTransport(
         settings.url,
-        timeout_seconds=settings.timeout_seconds,
+        timeout_seconds=max(settings.timeout_seconds, settings.connect_timeout_seconds),
         connect_timeout_seconds=settings.connect_timeout_seconds,
         max_connections=settings.max_connections,
     )
@@ -97,6 +100,7 @@ async def handshake(settings: OdooSettings, *, hook: CallHook | None, clock: Clo
             wire = jsonrpc if protocol == "jsonrpc" else xmlrpc
             site = CallSite("common", "authenticate", protocol)
         uid = await guard.run(site, wire.authenticate, retry=True)
+        transport.set_deadline(settings.timeout_seconds)
     except BaseException:
         await transport.close()
         raise

@@ -63,6 +63,11 @@ class HttpTransport:
             headers={"User-Agent": USER_AGENT},
         )
 
+    def set_deadline(self, seconds: float) -> None:
+        """Change the deadline of calls that do not name their own."""
+        self.timeout_seconds = seconds
+        self._timeout = aiohttp.ClientTimeout(total=seconds, connect=self.connect_timeout_seconds)
+
     @property
     def closed(self) -> bool:
         """Whether ``close`` has run."""
