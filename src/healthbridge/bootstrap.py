@@ -86,7 +86,7 @@ async def open_hub(settings: Settings, *, hook: CallHook | None = None) -> Async
     async with AsyncExitStack() as stack:
         store = await stack.enter_async_context(open_store(settings))
         odoo = await stack.enter_async_context(open_odoo(settings, hook=hook))
-        intake = ChangeIntake(store.changes)
+        intake = ChangeIntake(store.changes, queue_size=settings.capture.webhook_queue_size)
         poller = ChangePoller.from_settings(odoo, store.changes, store.watermarks, settings.capture)
         inbound = Hl7Inbound(odoo, store.messages)
         yield Hub(settings, store, odoo, intake, poller, inbound)

@@ -107,6 +107,12 @@ class CaptureSettings(_Section):
         "http://127.0.0.1:8700",
         description="URL at which Odoo reaches the hub, used by `odoo install-webhooks`.",
     )
+    webhook_queue_size: int = Field(
+        10_000,
+        ge=1,
+        le=1_000_000,
+        description="Webhooks accepted but not yet recorded; beyond it the poller finds them.",
+    )
     poll_interval_seconds: float = Field(30.0, gt=0, description="Time between poller rounds.")
     overlap_seconds: float = Field(
         2.0, ge=0, le=3600, description="How far back each poll re-reads to catch late commits."

@@ -78,6 +78,8 @@ def test_an_unreadable_secret_file_is_a_clear_error(monkeypatch: pytest.MonkeyPa
         ("HEALTHBRIDGE_ODOO__URL", "erp.example.org", "odoo.url"),
         ("HEALTHBRIDGE_STORE__URL", "mysql://x", "store.url"),
         ("HEALTHBRIDGE_SERVER__PORT", "70000", "server.port"),
+        ("HEALTHBRIDGE_CAPTURE__WEBHOOK_QUEUE_SIZE", "0", "capture.webhook_queue_size"),
+        ("HEALTHBRIDGE_MLLP__PORT", "-1", "mllp.port"),
     ],
 )
 def test_every_invalid_value_names_its_key_and_how_to_set_it(
