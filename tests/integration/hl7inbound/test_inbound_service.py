@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from healthbridge.mappings.hl7v2 import parse_message
 
 
@@ -51,6 +53,22 @@ class TestInboundAdt:
         assert again == first
         [partner] = partners(wired, "MRN12345")
         assert partner["name"] == "Jane Doe"
+        assert len(await wired.messages.latest()) == 1
+
+    async def test_two_copies_arriving_at_once_write_one_partner_and_the_second_is_told(
+        self, wired, hl7_file
+    ):
+        raw = hl7_file("adt_a04_02.hl7")
+        acks = await asyncio.gather(wired.inbound.handle(raw), wired.inbound.handle(raw))
+
+        codes = sorted(msa(ack) for ack in acks)
+        # The second copy either waited for the stored ACK (AA) or was refused as a
+        # duplicate still in flight (AE 205); either way only one was applied.
+        assert codes[0] == "AA"
+        assert codes[1] in ("AA", "AE")
+        if codes[1] == "AE":
+            assert any(b"205" in ack for ack in acks)
+        assert len(partners(wired, "MRN12345")) == 1
         assert len(await wired.messages.latest()) == 1
 
     async def test_a_merge_keeps_the_survivor_archives_the_prior_and_moves_its_invoices(
