@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import json
 import signal
 import time
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from rich.console import Console, Group
 from rich.json import JSON
 from rich.live import Live
 from rich.panel import Panel
+from rich.text import Text
 
 from healthbridge.bootstrap import Hub, mllp_listener, open_hub, open_odoo, serve_http
 from healthbridge.canonical import Watermark
@@ -231,7 +233,8 @@ async def _view(hub: Hub, activity: DemoActivity, header: str) -> Group:
     if activity.last_fhir_patient is not None:
         parts.append(
             Panel(
-                JSON.from_data(activity.last_fhir_patient),
+                # Folded compact JSON: a live screen has no room for pretty-printing.
+                Text(json.dumps(activity.last_fhir_patient), overflow="fold", style="cyan"),
                 title="FHIR R4 Patient the hub would serve for the last admission",
             )
         )
