@@ -51,3 +51,24 @@ def product_line_defaults(
     vals.setdefault(uom_field, product["uom_id"])
     vals.setdefault("price_unit", product[price_field])
     return vals
+
+
+def first_location(orders: BaseModel, usage: str) -> int | None:
+    """The first location of ``usage`` (``supplier``, ``customer``): where goods come from or go."""
+    locations = orders.env.store.tables["stock.location"].rows
+    return next((i for i in sorted(locations) if locations[i]["usage"] == usage), None)
+
+
+def stocked_lines(
+    orders: BaseModel, record_id: int, line_model: str
+) -> list[tuple[int, dict[str, Any]]]:
+    """``(line id, line row)`` of an order's lines whose product moves stock (``consu``)."""
+    lines = orders.env[line_model].sudo()
+    products = orders.env.store.tables["product.product"].rows
+    found = []
+    for line_id in orders._values("order_line")[record_id]:
+        line = lines._rows[line_id]
+        product = products.get(line["product_id"] or 0)
+        if product is not None and product["type"] == "consu":
+            found.append((line_id, line))
+    return found

@@ -9,9 +9,11 @@ from healthbridge.sandbox.odoo.orm import fields
 from healthbridge.sandbox.odoo.orm.model import BaseModel
 from healthbridge.sandbox.odoo.orm.models.company import company_currency
 from healthbridge.sandbox.odoo.orm.models.lines import (
+    first_location,
     line_amounts,
     order_amounts,
     product_line_defaults,
+    stocked_lines,
 )
 from healthbridge.sandbox.odoo.orm.sequences import next_number
 from healthbridge.sandbox.odoo.orm.writing import create_records, write_records
@@ -106,32 +108,24 @@ class PurchaseOrder(BaseModel):
         order = self._rows[record_id]
         types = env.store.tables["stock.picking.type"].rows
         kind = types.get(order["picking_type_id"] or 0)
-        locations = env.store.tables["stock.location"].rows
-        vendors = next((i for i in sorted(locations) if locations[i]["usage"] == "supplier"), None)
+        vendors = first_location(self, "supplier")
         if kind is None or vendors is None:
             return
-        lines = env["purchase.order.line"].sudo()
-        products = env.store.tables["product.product"].rows
-        moves = []
-        for line_id in self._values("order_line")[record_id]:
-            line = lines._rows[line_id]
-            product = products.get(line["product_id"] or 0)
-            if product is None or product["type"] != "consu":
-                continue
-            moves.append(
-                (
-                    0,
-                    0,
-                    {
-                        "product_id": line["product_id"],
-                        "product_uom_qty": line["product_qty"],
-                        "purchase_line_id": line_id,
-                        "location_id": vendors,
-                        "location_dest_id": kind["default_location_dest_id"],
-                        "origin": order["name"],
-                    },
-                )
+        moves = [
+            (
+                0,
+                0,
+                {
+                    "product_id": line["product_id"],
+                    "product_uom_qty": line["product_qty"],
+                    "purchase_line_id": line_id,
+                    "location_id": vendors,
+                    "location_dest_id": kind["default_location_dest_id"],
+                    "origin": order["name"],
+                },
             )
+            for line_id, line in stocked_lines(self, record_id, "purchase.order.line")
+        ]
         if not moves:
             return
         picking = env["stock.picking"].sudo()

@@ -9,9 +9,11 @@ from healthbridge.sandbox.odoo.orm import fields
 from healthbridge.sandbox.odoo.orm.model import BaseModel
 from healthbridge.sandbox.odoo.orm.models.company import company_currency
 from healthbridge.sandbox.odoo.orm.models.lines import (
+    first_location,
     line_amounts,
     order_amounts,
     product_line_defaults,
+    stocked_lines,
 )
 from healthbridge.sandbox.odoo.orm.sequences import next_number
 from healthbridge.sandbox.odoo.orm.writing import create_records, write_records
@@ -86,34 +88,24 @@ class SaleOrder(BaseModel):
             ),
             None,
         )
-        locations = env.store.tables["stock.location"].rows
-        customers = next(
-            (i for i in sorted(locations) if locations[i]["usage"] == "customer"), None
-        )
+        customers = first_location(self, "customer")
         if kind is None or customers is None:
             return
-        lines = env["sale.order.line"].sudo()
-        products = env.store.tables["product.product"].rows
-        moves = []
-        for line_id in self._values("order_line")[record_id]:
-            line = lines._rows[line_id]
-            product = products.get(line["product_id"] or 0)
-            if product is None or product["type"] != "consu":
-                continue
-            moves.append(
-                (
-                    0,
-                    0,
-                    {
-                        "product_id": line["product_id"],
-                        "product_uom_qty": line["product_uom_qty"],
-                        "sale_line_id": line_id,
-                        "location_id": kind["default_location_src_id"],
-                        "location_dest_id": customers,
-                        "origin": order["name"],
-                    },
-                )
+        moves = [
+            (
+                0,
+                0,
+                {
+                    "product_id": line["product_id"],
+                    "product_uom_qty": line["product_uom_qty"],
+                    "sale_line_id": line_id,
+                    "location_id": kind["default_location_src_id"],
+                    "location_dest_id": customers,
+                    "origin": order["name"],
+                },
             )
+            for line_id, line in stocked_lines(self, record_id, "sale.order.line")
+        ]
         if not moves:
             return
         pickings = env["stock.picking"].sudo()
