@@ -1,7 +1,14 @@
 """The kernel: the root error, ids, clock and the Settings schema."""
 
 from healthbridge.core.clock import Clock, SystemClock, utc_now
-from healthbridge.core.errors import ConfigError, HealthbridgeError, NotFoundError
+from healthbridge.core.errors import (
+    ConfigError,
+    ConflictError,
+    HealthbridgeError,
+    InvalidRequestError,
+    NotFoundError,
+    UnavailableError,
+)
 from healthbridge.core.ids import new_id
 from healthbridge.core.settings import (
     CaptureSettings,
@@ -17,7 +24,9 @@ __all__ = [
     "CaptureSettings",
     "Clock",
     "ConfigError",
+    "ConflictError",
     "HealthbridgeError",
+    "InvalidRequestError",
     "MllpSettings",
     "NotFoundError",
     "OdooSettings",
@@ -25,6 +34,7 @@ __all__ = [
     "Settings",
     "StoreSettings",
     "SystemClock",
+    "UnavailableError",
     "load_settings",
     "new_id",
     "utc_now",

@@ -40,3 +40,21 @@ class NotFoundError(HealthbridgeError):
     """A record the caller named does not exist in Healthbridge's own store."""
 
     code = "healthbridge.not_found"
+
+
+class InvalidRequestError(HealthbridgeError):
+    """What the caller sent cannot be accepted as it is; the message says what to change."""
+
+    code = "request.invalid"
+
+
+class ConflictError(HealthbridgeError):
+    """The request contradicts the current state (a reused key, a record in the wrong state)."""
+
+    code = "healthbridge.conflict"
+
+
+class UnavailableError(HealthbridgeError):
+    """A peer the request needs is unavailable; ``details["retry_after"]`` says when to retry."""
+
+    code = "healthbridge.unavailable"

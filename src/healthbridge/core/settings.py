@@ -23,6 +23,14 @@ from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from healthbridge.core.errors import ConfigError
+from healthbridge.core.sections import (
+    EventsSettings,
+    GatewaySettings,
+    GovernanceSettings,
+    ObservabilitySettings,
+    WebhooksSettings,
+    WorkflowsSettings,
+)
 
 ENV_PREFIX = "HEALTHBRIDGE_"
 ENV_NESTED = "__"
@@ -165,6 +173,12 @@ class Settings(BaseSettings):
     capture: CaptureSettings = Field(default_factory=CaptureSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
     mllp: MllpSettings = Field(default_factory=MllpSettings)
+    gateway: GatewaySettings = Field(default_factory=GatewaySettings)
+    events: EventsSettings = Field(default_factory=EventsSettings)
+    webhooks: WebhooksSettings = Field(default_factory=WebhooksSettings)
+    workflows: WorkflowsSettings = Field(default_factory=WorkflowsSettings)
+    governance: GovernanceSettings = Field(default_factory=GovernanceSettings)
+    observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
 
     def store_url(self) -> str:
         """The store URL, defaulting to a SQLite file in ``data_dir``."""

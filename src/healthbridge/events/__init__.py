@@ -1,0 +1,3 @@
+"""Placeholder: filled in by the events work."""
+
+__all__: list[str] = []
