@@ -7,13 +7,17 @@ import typer
 from healthbridge import __version__
 from healthbridge.cli import (
     capture_cmd,
+    catalog_cmd,
     config_cmd,
     contracts_cmd,
     demo_cmd,
+    lint_cmd,
     mappings_cmd,
     messages_cmd,
     mllp_cmd,
     odoo_cmd,
+    plan_cmd,
+    report_cmd,
     sandbox_cmd,
     store_cmd,
 )
@@ -46,6 +50,13 @@ app.add_typer(sandbox_cmd.app, name="sandbox")
 app.add_typer(contracts_cmd.app, name="contracts")
 app.add_typer(messages_cmd.app, name="messages")
 app.add_typer(mappings_cmd.app, name="mappings")
+app.add_typer(catalog_cmd.app, name="catalog")
+app.add_typer(report_cmd.app, name="report")
+app.command("lint")(lint_cmd.lint)
+app.command("plan")(plan_cmd.plan)
+app.command("approve")(plan_cmd.approve)
+app.command("apply")(plan_cmd.apply)
+app.command("approvals")(plan_cmd.list_approvals)
 app.command("mllp")(mllp_cmd.mllp)
 app.command("demo")(demo_cmd.demo)
 app.command("serve")(demo_cmd.serve)
