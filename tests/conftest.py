@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import structlog
 
-pytest_plugins = ["tests.support.sandbox", "tests.support.store"]
+pytest_plugins = ["tests.support.nats", "tests.support.sandbox", "tests.support.store"]
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

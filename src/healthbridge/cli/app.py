@@ -11,6 +11,8 @@ from healthbridge.cli import (
     config_cmd,
     contracts_cmd,
     demo_cmd,
+    dlq_cmd,
+    events_cmd,
     lint_cmd,
     mappings_cmd,
     messages_cmd,
@@ -19,7 +21,9 @@ from healthbridge.cli import (
     plan_cmd,
     report_cmd,
     sandbox_cmd,
+    slo_cmd,
     store_cmd,
+    trace_cmd,
 )
 from healthbridge.observability import configure_logging
 
@@ -52,6 +56,10 @@ app.add_typer(messages_cmd.app, name="messages")
 app.add_typer(mappings_cmd.app, name="mappings")
 app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(report_cmd.app, name="report")
+app.add_typer(events_cmd.app, name="events")
+app.add_typer(dlq_cmd.app, name="dlq")
+app.add_typer(slo_cmd.app, name="slo")
+app.add_typer(trace_cmd.app, name="trace")
 app.command("lint")(lint_cmd.lint)
 app.command("plan")(plan_cmd.plan)
 app.command("approve")(plan_cmd.approve)

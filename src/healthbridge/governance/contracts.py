@@ -20,6 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from healthbridge.canonical.changes import OdooChange
+from healthbridge.canonical.events import CANONICAL_EVENTS
 from healthbridge.canonical.objects import CANONICAL_OBJECTS, CONTRACT_VERSIONS
 from healthbridge.governance.errors import ContractNameError
 from healthbridge.governance.schema_walk import (
@@ -111,11 +112,18 @@ def contract_sources() -> tuple[ContractSource, ...]:
     ]
     events = [
         ContractSource(name, CONTRACT_VERSIONS.get(name, version), model, "event")
-        for name, model, version in sorted(
-            [("OdooChange", OdooChange, EVENT_CONTRACT_VERSIONS["OdooChange"])]
-        )
+        for name, model, version in sorted(_event_models(), key=lambda source: source[0])
     ]
     return (*objects, *events)
+
+
+def _event_models() -> list[tuple[str, type[BaseModel], str]]:
+    """The Odoo change record and every canonical event, with the version each publishes."""
+    events: list[tuple[str, type[BaseModel], str]] = [
+        ("OdooChange", OdooChange, EVENT_CONTRACT_VERSIONS["OdooChange"])
+    ]
+    events.extend((name, model, model.contract_version) for name, model in CANONICAL_EVENTS.items())
+    return events
 
 
 def contract_data_classes(document: Mapping[str, Any]) -> Iterator[tuple[str, str | None]]:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
+from healthbridge.canonical.events import CANONICAL_EVENTS
 from healthbridge.canonical.objects import CANONICAL_OBJECTS
 from healthbridge.governance import (
     DATA_CLASSES,
@@ -30,7 +31,7 @@ SOURCES = {source.name: source for source in contract_sources()}
 
 
 def test_every_canonical_object_and_the_odoo_change_event_publish_a_contract() -> None:
-    assert set(SOURCES) == {*CANONICAL_OBJECTS, "OdooChange"}
+    assert set(SOURCES) == {*CANONICAL_OBJECTS, "OdooChange", *CANONICAL_EVENTS}
 
 
 @pytest.mark.parametrize("name", sorted(SOURCES))

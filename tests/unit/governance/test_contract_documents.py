@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator
 from pydantic import BaseModel, ConfigDict, Field
 
 from healthbridge.canonical.changes import OdooChange
+from healthbridge.canonical.events import CANONICAL_EVENTS
 from healthbridge.governance import (
     SCHEMA_DIALECT,
     ContractChangedError,
@@ -229,10 +230,12 @@ def test_reading_something_that_is_not_a_contract_fails_with_a_stable_code(tmp_p
         find_contract(tmp_path, "Charge")
 
 
-def test_odoo_change_is_published_as_the_first_event_contract() -> None:
+def test_the_odoo_change_and_every_business_event_are_published_as_event_contracts() -> None:
     events = [s for s in contract_sources() if s.kind == "event"]
 
-    assert [(s.name, s.model) for s in events] == [("OdooChange", OdooChange)]
+    assert [(s.name, s.model) for s in events] == sorted(
+        [("OdooChange", OdooChange), *CANONICAL_EVENTS.items()]
+    )
 
 
 def test_a_command_line_argument_names_a_file_a_committed_version_or_the_model_now(

@@ -1,0 +1,152 @@
+"""The change relay with fakes: events follow changes, the cursor follows the acks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from healthbridge.canonical.changes import RecordedChange
+from healthbridge.canonical.events import PurchaseOrderConfirmed, StockLevelChanged
+from healthbridge.events import event_id
+from healthbridge.mappings.events import events_for_change, source_key
+from healthbridge.services.change_events import ChangeRelay
+from healthbridge.services.event_ports import OutgoingEvent
+
+WHEN = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+
+
+def change(model: str, record_id: int, row: int, fields: tuple[str, ...] = ()) -> RecordedChange:
+    return RecordedChange(
+        id=row,
+        model=model,
+        record_id=record_id,
+        write_date=WHEN + timedelta(seconds=row),
+        changed_fields=fields,
+        sources=("webhook",),
+        seen_count=1,
+        first_seen_at=WHEN,
+        last_seen_at=WHEN,
+    )
+
+
+RECORDS: dict[tuple[str, int], dict[str, Any]] = {
+    ("stock.quant", 1): {
+        "id": 1, "product_id": [3, "Gauze"], "location_id": [8, "WH/Stock"], "lot_id": False,
+        "quantity": 12.0, "reserved_quantity": 2.0,
+    },
+    ("purchase.order", 5): {
+        "id": 5, "state": "purchase", "name": "P00005", "partner_id": [9, "Supplier"],
+        "amount_total": 120.5, "currency_id": [1, "EUR"],
+    },
+    ("purchase.order", 6): {"id": 6, "state": "draft", "name": "P00006", "partner_id": [9, "S"]},
+    ("res.partner", 9): {"id": 9, "is_company": True, "active": True, "ref": "SUP-9"},
+}  # fmt: skip
+
+
+class FakeOdoo:
+    async def read(
+        self,
+        model: str,
+        ids: Sequence[int],
+        fields: Sequence[str] | None = None,
+        *,
+        context: Mapping[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        return [RECORDS[(model, i)] for i in ids if (model, i) in RECORDS]
+
+
+class FakeFeed:
+    def __init__(self, changes: list[RecordedChange]) -> None:
+        self.changes = changes
+
+    async def since(self, after_id: int = 0, *, limit: int = 100, model: str | None = None):
+        return [c for c in self.changes if c.id > after_id][:limit]
+
+
+class FakeCursors:
+    def __init__(self) -> None:
+        self.positions: dict[str, int] = {}
+
+    async def get(self, name: str) -> int:
+        return self.positions.get(name, 0)
+
+    async def save(self, name: str, position: int, at: datetime) -> None:
+        self.positions[name] = position
+
+
+class FakePublisher:
+    def __init__(self, *, fail: bool = False) -> None:
+        self.published: list[OutgoingEvent] = []
+        self.fail = fail
+
+    async def publish_all(self, items: Sequence[OutgoingEvent]) -> Sequence[object]:
+        if self.fail:
+            raise RuntimeError("not acknowledged")
+        self.published.extend(items)
+        return items
+
+
+FEED = [
+    change("stock.quant", 1, 1, ("quantity",)),
+    change("purchase.order", 5, 2),
+    change("purchase.order", 6, 3),
+    change("res.partner", 9, 4, ("email",)),
+    change("res.partner", 404, 5),
+]
+
+
+async def test_changes_become_events_and_the_cursor_moves_past_them():
+    publisher, cursors = FakePublisher(), FakeCursors()
+    relay = ChangeRelay(FakeFeed(FEED), cursors, publisher, FakeOdoo())
+
+    report = await relay.run_once()
+
+    assert [type(o.event).__name__ for o in publisher.published] == [
+        "StockLevelChanged", "PurchaseOrderConfirmed", "PartnerUpserted",
+    ]  # fmt: skip
+    assert report.changes == 5
+    assert report.skipped == 2  # a draft order, a deleted partner
+    assert cursors.positions["odoo-changes"] == 5
+    assert publisher.published[0].source_key == source_key(FEED[0])
+
+
+async def test_a_failed_publish_leaves_the_cursor_where_it_was():
+    cursors = FakeCursors()
+    relay = ChangeRelay(FakeFeed(FEED), cursors, FakePublisher(fail=True), FakeOdoo())
+
+    with pytest.raises(RuntimeError):
+        await relay.run_once()
+
+    assert cursors.positions == {}
+
+
+async def test_a_second_round_after_the_cursor_publishes_nothing_again():
+    publisher, cursors = FakePublisher(), FakeCursors()
+    relay = ChangeRelay(FakeFeed(FEED), cursors, publisher, FakeOdoo(), page_size=2)
+
+    assert await relay.run_until_idle() == 3
+    assert (await relay.run_once()).events == 0
+
+
+def test_facts_are_carried_but_names_are_not():
+    [stock] = events_for_change(FEED[0], RECORDS[("stock.quant", 1)])
+    [order] = events_for_change(FEED[1], RECORDS[("purchase.order", 5)])
+
+    assert isinstance(stock, StockLevelChanged)
+    assert str(stock.quantity.value) == "12.0"
+    assert stock.product.identifier.value == "3"
+    assert "Gauze" not in stock.model_dump_json()
+    assert isinstance(order, PurchaseOrderConfirmed)
+    assert order.amount_total.currency == "EUR"
+    assert "Supplier" not in order.model_dump_json()
+
+
+def test_one_change_version_gives_one_event_id():
+    key = source_key(FEED[0])
+
+    assert event_id(StockLevelChanged.event_type, key) == event_id(
+        StockLevelChanged.event_type, source_key(change("stock.quant", 1, 1))
+    )
