@@ -16,12 +16,17 @@ from dataclasses import dataclass
 
 import uvicorn
 from fastapi import FastAPI
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from healthbridge.connectors.hl7v2 import MllpHandler, MllpListener, MllpListenerConfig
 from healthbridge.connectors.odoo import CallHook, OdooClient
 from healthbridge.core import ConfigError, Settings
+from healthbridge.events import EventBus, open_event_bus
+from healthbridge.observability import ObservedChangeLog, OdooCallObserver, observe_mllp_handler
+from healthbridge.security.field_encryption import new_key
 from healthbridge.services import ChangeIntake, ChangePoller, Hl7Inbound
+from healthbridge.services.change_events import ChangeRelay
 from healthbridge.store import (
     ChangeLog,
     MessageLog,
@@ -29,6 +34,10 @@ from healthbridge.store import (
     create_store_engine,
     upgrade_engine,
 )
+from healthbridge.store.event_cursors import RelayCursors
+
+LOCAL_KEY_ID = "local"
+"""The id of the field-encryption key an embedded hub makes for itself when none is set."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +60,8 @@ class Hub:
     intake: ChangeIntake
     poller: ChangePoller
     inbound: Hl7Inbound
+    events: EventBus
+    relay: ChangeRelay
 
 
 @asynccontextmanager
@@ -70,7 +81,7 @@ async def open_odoo(
     settings: Settings, *, hook: CallHook | None = None
 ) -> AsyncIterator[OdooClient]:
     """A connected Odoo client for ``settings.odoo``, closed on exit."""
-    client = await OdooClient.connect(settings.odoo, hook=hook)
+    client = await OdooClient.connect(settings.odoo, hook=hook or OdooCallObserver())
     try:
         yield client
     finally:
@@ -86,10 +97,41 @@ async def open_hub(settings: Settings, *, hook: CallHook | None = None) -> Async
     async with AsyncExitStack() as stack:
         store = await stack.enter_async_context(open_store(settings))
         odoo = await stack.enter_async_context(open_odoo(settings, hook=hook))
-        intake = ChangeIntake(store.changes, queue_size=settings.capture.webhook_queue_size)
-        poller = ChangePoller.from_settings(odoo, store.changes, store.watermarks, settings.capture)
+        changes = ObservedChangeLog(store.changes)
+        intake = ChangeIntake(changes, queue_size=settings.capture.webhook_queue_size)
+        poller = ChangePoller.from_settings(odoo, changes, store.watermarks, settings.capture)
         inbound = Hl7Inbound(odoo, store.messages)
-        yield Hub(settings, store, odoo, intake, poller, inbound)
+        events = await stack.enter_async_context(
+            open_event_bus(
+                with_local_encryption_key(settings).events,
+                store.engine,
+                data_dir=settings.data_dir,
+            )
+        )
+        relay = ChangeRelay(store.changes, RelayCursors(store.engine), events, odoo)
+        yield Hub(settings, store, odoo, intake, poller, inbound, events, relay)
+
+
+def with_local_encryption_key(settings: Settings) -> Settings:
+    """``settings``, with a key of the hub's own for sealing ``phi`` when none is configured.
+
+    An embedded hub on a laptop has no secret store; rather than refuse every event that
+    carries ``phi``, it makes one key on first start, kept beside its data (mode 0600),
+    like an SSH host key. A deployment configures ``events.encryption_keys`` instead,
+    and then this file is never read or written.
+    """
+    if settings.events.encryption_keys:
+        return settings
+    path = settings.data_dir / "keys" / f"{LOCAL_KEY_ID}.key"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path.touch(mode=0o600)
+        path.write_text(new_key(), encoding="ascii")
+    key = SecretStr(path.read_text(encoding="ascii").strip())
+    events = settings.events.model_copy(
+        update={"encryption_keys": {LOCAL_KEY_ID: key}, "encryption_key_id": LOCAL_KEY_ID}
+    )
+    return settings.model_copy(update={"events": events})
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,4 +197,4 @@ def mllp_listener(
         handler_timeout_seconds=options.handler_timeout_seconds,
         max_connections=options.max_connections,
     )
-    return MllpListener(handler, config)
+    return MllpListener(observe_mllp_handler(handler), config)
