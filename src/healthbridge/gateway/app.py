@@ -1,24 +1,85 @@
-"""The HTTP application: for now, Odoo's webhook receiver and a health probe.
+"""The HTTP application: the gateway pipeline around the platform and business routes.
 
-It receives already-built services (the composition root builds them) and only owns
-their HTTP surface and the lifetime of the background task that records webhooks.
+It receives already-built services (the composition root and ``open_gateway`` build
+them) and owns only their HTTP surface and the lifetime of their background tasks.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from healthbridge.core.settings import Settings
+from healthbridge.gateway.errors import install_error_handlers
+from healthbridge.gateway.oauth import oauth_router
 from healthbridge.gateway.odoo_hooks import odoo_hooks_router
+from healthbridge.gateway.openapi import install_openapi
+from healthbridge.gateway.pipeline import install_pipeline
+from healthbridge.gateway.public import public_routes
+from healthbridge.gateway.runtime import GatewayRuntime
 from healthbridge.services.change_capture import ChangeIntake
 
 
-def create_app(capture: ChangeIntake, settings: Settings) -> FastAPI:
-    """A FastAPI app whose lifespan starts and stops ``capture``'s queue consumer."""
+def create_app(
+    capture: ChangeIntake,
+    settings: Settings,
+    gateway: GatewayRuntime | None = None,
+    *,
+    routers: Sequence[APIRouter] = (),
+) -> FastAPI:
+    """The hub's FastAPI app: every route but ``PUBLIC_ROUTES`` needs a verified token.
 
+    ``routers`` are the business, FHIR and health routers; each of their non-public
+    routes must declare its scopes with ``Depends(require_scopes(...))``. The lifespan
+    starts and stops ``capture``'s queue consumer and ``gateway``'s background tasks
+    (audit writer, key refresh), draining the audit queue on a clean stop.
+
+    Without ``gateway`` the app is the capture receiver alone (the webhook route and
+    ``/healthz``, both public): it accepts no ``routers``, since nothing would guard them.
+    """
+    if gateway is None:
+        if routers:
+            raise ValueError("routers need the gateway runtime: pass open_gateway(...)'s runtime")
+        return _capture_only(capture, settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await capture.start()
+        await gateway.start()
+        try:
+            yield
+        finally:
+            await gateway.stop()
+            await capture.stop()
+
+    app = FastAPI(
+        title="Healthbridge",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
+    )
+    app.state.gateway = gateway
+    app.include_router(odoo_hooks_router(capture, settings.capture.webhook_secret))
+    app.include_router(oauth_router())
+
+    _add_healthz(app)
+    for router in routers:
+        app.include_router(router)
+    public = public_routes(
+        docs_public=settings.gateway.docs_public,
+        metrics_public=settings.observability.metrics_public,
+    )
+    install_error_handlers(app)
+    install_openapi(app, public)
+    install_pipeline(app, gateway, public)
+    return app
+
+
+def _capture_only(capture: ChangeIntake, settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await capture.start()
@@ -29,10 +90,12 @@ def create_app(capture: ChangeIntake, settings: Settings) -> FastAPI:
 
     app = FastAPI(title="Healthbridge", version="0.1.0", lifespan=lifespan)
     app.include_router(odoo_hooks_router(capture, settings.capture.webhook_secret))
+    _add_healthz(app)
+    return app
 
+
+def _add_healthz(app: FastAPI) -> None:
     @app.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, str]:
         """Liveness: the process answers HTTP. Public, no authentication."""
         return {"status": "ok"}
-
-    return app

@@ -7,7 +7,7 @@ The authentication middleware verifies the token and leaves a ``Principal`` on
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from fastapi import Request
 
@@ -62,10 +62,14 @@ def _expand(letters: str) -> str:
     return {"read": "rs", "write": "cud", "*": "cruds"}.get(letters, letters)
 
 
-def require_scopes(*required: str) -> Callable[[Request], Principal]:
-    """A FastAPI dependency: the caller must hold every scope in ``required``."""
+def require_scopes(*required: str) -> Callable[[Request], Awaitable[Principal]]:
+    """A FastAPI dependency: the caller must hold every scope in ``required``.
 
-    def dependency(request: Request) -> Principal:
+    It is a coroutine function on purpose: FastAPI runs a plain ``def`` dependency in a
+    worker thread, a thread hop on every request for what is a set lookup.
+    """
+
+    async def dependency(request: Request) -> Principal:
         principal = current_principal(request)
         missing = [scope for scope in required if not scope_granted(principal.scopes, scope)]
         if missing:

@@ -1,0 +1,194 @@
+"""The audit of every call: recorded by a middleware, written in batches off the request path.
+
+The middleware builds one ``AuditRecord`` per request (route template, never the raw
+path, which may hold identifiers; never a body) and puts it on a bounded queue; a
+background task chains batches onto the store's audit log. A full queue makes requests
+wait (backpressure) rather than lose entries; a clean stop drains the queue. A SIGKILL
+loses what is queued but not yet written: at most ``audit_flush_seconds`` of traffic
+(or one batch in flight).
+
+Routes report the records they touched with ``report_records(request, "res.partner:7")``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import structlog
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from healthbridge.gateway.route_templates import RouteTemplates
+from healthbridge.security.audit_chain import AuditRecord, outcome_of
+from healthbridge.security.principal import Principal
+from healthbridge.store.audit_log import AuditLog
+
+log = structlog.get_logger(__name__)
+
+RECORDS_STATE_KEY = "records_touched"
+"""Where on ``request.state`` a route lists the records it touched."""
+
+_RETRY_SECONDS = 1.0
+
+
+def report_records(request: Request, *references: str) -> None:
+    """Name records this request touched (``model:id`` or ``Type/id``) in its audit entry."""
+    touched = getattr(request.state, RECORDS_STATE_KEY, None)
+    if not isinstance(touched, list):
+        touched = []
+        setattr(request.state, RECORDS_STATE_KEY, touched)
+    touched.extend(references)
+
+
+class AuditTrail:
+    """A bounded queue of audit records and the task that writes them in batches."""
+
+    def __init__(
+        self, log_table: AuditLog, *, queue_size: int, batch_size: int, flush_seconds: float
+    ) -> None:
+        self.log = log_table
+        self._queue: asyncio.Queue[AuditRecord] = asyncio.Queue(maxsize=queue_size)
+        self._batch_size = batch_size
+        self._flush_seconds = flush_seconds
+        self._task: asyncio.Task[None] | None = None
+        self._draining = asyncio.Event()
+
+    async def add(self, record: AuditRecord) -> None:
+        """Queue ``record``; waits only when the queue is full (the store is behind)."""
+        if self._task is None:
+            # Not started (a CLI or test app without lifespan): write synchronously.
+            await self.log.append([record])
+            return
+        await self._queue.put(record)
+
+    def start(self) -> None:
+        """Start the writer task (in the app's lifespan)."""
+        if self._task is None:
+            self._draining.clear()
+            self._task = asyncio.create_task(self._run(), name="healthbridge-audit-writer")
+
+    async def flush(self) -> None:
+        """Wait until every record queued so far is written."""
+        if self._task is not None:
+            await self._queue.join()
+
+    async def stop(self) -> None:
+        """Write everything queued, then stop the writer."""
+        if self._task is None:
+            return
+        self._draining.set()
+        await self.flush()
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            # Let a burst gather for a moment: fewer, larger transactions under the lock.
+            # A stop request ends the wait at once, so a clean stop is not delayed.
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + self._flush_seconds
+            while len(batch) < self._batch_size:
+                if not self._queue.empty():
+                    batch.append(self._queue.get_nowait())
+                    continue
+                remaining = deadline - loop.time()
+                if remaining <= 0 or self._draining.is_set():
+                    break
+                item = await self._next_or_drain(remaining)
+                if item is None:
+                    break
+                batch.append(item)
+            await self._write(batch)
+            for _ in batch:
+                self._queue.task_done()
+
+    async def _next_or_drain(self, within: float) -> AuditRecord | None:
+        getter = asyncio.ensure_future(self._queue.get())
+        drain = asyncio.ensure_future(self._draining.wait())
+        done, _ = await asyncio.wait(
+            {getter, drain}, timeout=within, return_when=asyncio.FIRST_COMPLETED
+        )
+        drain.cancel()
+        if getter in done:
+            return getter.result()
+        getter.cancel()
+        return None
+
+    async def _write(self, batch: list[AuditRecord]) -> None:
+        while True:
+            try:
+                await self.log.append(batch)
+            except Exception as error:  # keep the batch and retry
+                log.error(  # noqa: TRY400 - the type is enough; the text may hold data
+                    "audit_write_failed", error_type=type(error).__name__, entries=len(batch)
+                )
+                await asyncio.sleep(_RETRY_SECONDS)
+            else:
+                return
+
+
+class AuditMiddleware:
+    """Records every call (except ``skip`` routes) once its answer has been sent."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        trail: AuditTrail,
+        environment: str,
+        skip: frozenset[str],
+        templates: RouteTemplates,
+    ) -> None:
+        self.app = app
+        self._trail = trail
+        self._templates = templates
+        self._environment = environment
+        self._skip = skip
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in self._skip:
+            await self.app(scope, receive, send)
+            return
+        status = 500
+        at = datetime.now(UTC)
+
+        async def send_recording(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_recording)
+        finally:
+            await self._trail.add(self._record(scope, status, at))
+
+    def _record(self, scope: Scope, status: int, at: datetime) -> AuditRecord:
+        state = scope.get("state", {})
+        principal = state.get("principal")
+        template = self._templates.template(scope["method"], scope["path"]) or "(no route)"
+        touched = state.get(RECORDS_STATE_KEY) or ()
+        record = AuditRecord(
+            at=at,
+            method=scope["method"],
+            route=str(template),
+            status=status,
+            outcome=outcome_of(status),
+            trace_id=str(state.get("trace_id", "")),
+            environment=self._environment,
+            records=tuple(str(r) for r in touched),
+        )
+        if isinstance(principal, Principal):
+            return replace(
+                record,
+                client_id=principal.client_id,
+                principal_kind=principal.kind,
+                user=principal.user,
+            )
+        return record
