@@ -6,8 +6,10 @@ import typer
 
 from healthbridge import __version__
 from healthbridge.cli import (
+    audit_cmd,
     capture_cmd,
     catalog_cmd,
+    clients_cmd,
     config_cmd,
     contracts_cmd,
     demo_cmd,
@@ -18,6 +20,7 @@ from healthbridge.cli import (
     messages_cmd,
     mllp_cmd,
     odoo_cmd,
+    openapi_cmd,
     plan_cmd,
     report_cmd,
     sandbox_cmd,
@@ -56,6 +59,9 @@ app.add_typer(messages_cmd.app, name="messages")
 app.add_typer(mappings_cmd.app, name="mappings")
 app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(report_cmd.app, name="report")
+app.add_typer(clients_cmd.app, name="clients")
+app.add_typer(audit_cmd.app, name="audit")
+app.add_typer(openapi_cmd.app, name="openapi")
 app.add_typer(events_cmd.app, name="events")
 app.add_typer(dlq_cmd.app, name="dlq")
 app.add_typer(slo_cmd.app, name="slo")

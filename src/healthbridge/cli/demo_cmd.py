@@ -28,6 +28,7 @@ from healthbridge.cli.embedded import embedded_odoo
 from healthbridge.cli.output import console, fail, run
 from healthbridge.core import ConfigError, Settings, load_settings
 from healthbridge.gateway import create_app
+from healthbridge.gateway.hub_app import open_hub_app
 from healthbridge.sandbox.odoo.runner import RunningSandbox
 from healthbridge.services import apply_webhook_rules, plan_webhook_rules
 
@@ -283,13 +284,19 @@ async def _serve(configured: Settings) -> None:
     async with (
         embedded_odoo(configured) as (settings, sandbox),
         open_hub(settings) as hub,
-        serve_http(
-            create_app(hub.intake, settings), settings.server.host, settings.server.port
-        ) as http,
+        open_hub_app(hub) as surface,
+        serve_http(surface.app, settings.server.host, settings.server.port) as http,
     ):
         where = f"embedded sandbox {sandbox.url}" if sandbox else settings.odoo.url
         console.print(
             f"hub listening on [bold]{http.url}[/]; Odoo: {where} "
             f"({hub.odoo.protocol}, Odoo {hub.odoo.server_version}); Ctrl-C stops it"
         )
-        await hub.poller.run()
+        stop = asyncio.Event()
+        relay = asyncio.create_task(hub.relay.run(stop), name="healthbridge-relay")
+        try:
+            await hub.poller.run()
+        finally:
+            stop.set()
+            with contextlib.suppress(asyncio.CancelledError):
+                await relay

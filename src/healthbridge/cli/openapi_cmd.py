@@ -6,17 +6,22 @@ import json
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 from fastapi import APIRouter
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from healthbridge.bootstrap import open_store
 from healthbridge.cli.output import console, fail, run
 from healthbridge.core import ConfigError, Settings, load_settings
 from healthbridge.gateway.app import create_app
+from healthbridge.gateway.health import health_router
+from healthbridge.gateway.routes import RouteServices, business_routers, fhir_router
 from healthbridge.gateway.runtime import open_gateway
 from healthbridge.services.change_capture import ChangeIntake
+from healthbridge.services.ports import OdooPort
+from healthbridge.store.read_model import InventoryReadModel
 
 app = typer.Typer(help="Write the OpenAPI 3.1 document of the HTTP API.")
 
@@ -28,9 +33,17 @@ def _settings() -> Settings:
         fail(exc.safe_message, code=exc.code)
 
 
-def api_routers() -> Sequence[APIRouter]:
-    """The business and FHIR routers the served app includes (wired by the integrator)."""
-    return ()
+class _NoOdoo:
+    """Stands where the Odoo client would: building a document never calls Odoo."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError("the OpenAPI document is built without Odoo")
+
+
+def api_routers(engine: AsyncEngine) -> Sequence[APIRouter]:
+    """The business, FHIR and health routers exactly as the served app includes them."""
+    services = RouteServices.build(cast(OdooPort, _NoOdoo()), InventoryReadModel(engine))
+    return [*business_routers(services), fhir_router(services), health_router([])]
 
 
 @app.callback(invoke_without_command=True)
@@ -50,7 +63,7 @@ def openapi(
 
         healthbridge openapi --output docs/openapi.json
     """
-    document = run(build_document(_settings(), api_routers()))
+    document = run(build_document(_settings()))
     text = json.dumps(document, indent=2, sort_keys=False) + "\n"
     if output is None:
         typer.echo(text, nl=False)
@@ -60,8 +73,10 @@ def openapi(
     console.print(f"wrote {output} ({len(document.get('paths', {}))} paths)")
 
 
-async def build_document(settings: Settings, routers: Sequence[APIRouter]) -> dict[str, Any]:
-    """The OpenAPI document of the app with ``routers``, built on a temporary store."""
+async def build_document(
+    settings: Settings, routers: Sequence[APIRouter] | None = None
+) -> dict[str, Any]:
+    """The OpenAPI document of the app with ``routers`` (default: the served ones)."""
     with tempfile.TemporaryDirectory(prefix="healthbridge-openapi-") as folder:
         scratch = settings.model_copy(
             update={
@@ -71,4 +86,5 @@ async def build_document(settings: Settings, routers: Sequence[APIRouter]) -> di
         )
         async with open_store(scratch) as store, open_gateway(scratch, store.engine) as gateway:
             capture = ChangeIntake(store.changes, queue_size=1)
-            return create_app(capture, scratch, gateway, routers=routers).openapi()
+            included = api_routers(store.engine) if routers is None else routers
+            return create_app(capture, scratch, gateway, routers=included).openapi()

@@ -141,6 +141,9 @@ async def start_embedded_server(
             stderr=log_handle,
             stdin=asyncio.subprocess.DEVNULL,
             preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            # Its own session: Ctrl-C in the terminal reaches the hub only, which then
+            # drains its connection before it stops the server (not the reverse).
+            start_new_session=True,
         )
     server = EmbeddedServer("", process, store_dir, log_file)
     try:

@@ -132,6 +132,19 @@ class GatewaySettings(Section):
     docs_public: bool = Field(
         True, description="Serve /openapi.json and /docs without a token (they hold no data)."
     )
+    inventory_staleness_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="Availability older than this in the read model is read through to Odoo.",
+    )
+    inventory_cache_seconds: float = Field(
+        1.0,
+        ge=0,
+        description="How long a gateway process trusts its in-memory copy of the read model.",
+    )
+    credit_hold_after_days: int = Field(
+        30, ge=1, description="An account with an invoice overdue this long is on credit hold."
+    )
 
     @field_validator("quota_default")
     @classmethod
