@@ -22,11 +22,14 @@ from healthbridge.cli import (
     odoo_cmd,
     openapi_cmd,
     plan_cmd,
+    reconcile_cmd,
     report_cmd,
     sandbox_cmd,
     slo_cmd,
     store_cmd,
+    tasks_cmd,
     trace_cmd,
+    workflows_cmd,
 )
 from healthbridge.observability import configure_logging
 
@@ -64,6 +67,9 @@ app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(openapi_cmd.app, name="openapi")
 app.add_typer(events_cmd.app, name="events")
 app.add_typer(dlq_cmd.app, name="dlq")
+app.add_typer(workflows_cmd.app, name="workflows")
+app.add_typer(tasks_cmd.app, name="tasks")
+app.add_typer(reconcile_cmd.app, name="reconcile")
 app.add_typer(slo_cmd.app, name="slo")
 app.add_typer(trace_cmd.app, name="trace")
 app.command("lint")(lint_cmd.lint)
