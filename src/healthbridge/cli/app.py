@@ -29,6 +29,7 @@ from healthbridge.cli import (
     store_cmd,
     tasks_cmd,
     trace_cmd,
+    webhooks_cmd,
     workflows_cmd,
 )
 from healthbridge.observability import configure_logging
@@ -67,6 +68,7 @@ app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(openapi_cmd.app, name="openapi")
 app.add_typer(events_cmd.app, name="events")
 app.add_typer(dlq_cmd.app, name="dlq")
+app.add_typer(webhooks_cmd.app, name="webhooks")
 app.add_typer(workflows_cmd.app, name="workflows")
 app.add_typer(tasks_cmd.app, name="tasks")
 app.add_typer(reconcile_cmd.app, name="reconcile")

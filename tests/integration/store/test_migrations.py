@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from healthbridge.store import create_store_engine, current_revision, head_revision, upgrade
-from healthbridge.store.schema import metadata
+from healthbridge.store.tables import metadata
 
 UPGRADE_SCRIPT = (
     "import asyncio, sys; from healthbridge.store import upgrade; asyncio.run(upgrade(sys.argv[1]))"

@@ -10,8 +10,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from healthbridge.store import message_schema  # noqa: F401 - registers hl7_messages on metadata
-from healthbridge.store.schema import metadata
+from healthbridge.store.tables import metadata
 
 
 def run_migrations_online() -> None:
