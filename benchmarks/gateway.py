@@ -1,9 +1,9 @@
 """Gateway throughput: availability from the read model and through to Odoo, next to hello-world.
 
-Run: ``python benchmarks/gateway.py`` (``--seconds 5``, ``--connections 64``). It starts the
-Odoo sandbox in a subprocess (keep-alive), then three real uvicorn servers in turn, each
-in its own process, and loads each with aiohttp at 64 concurrent connections for a fixed
-time:
+Run: ``python benchmarks/gateway.py`` (``--seconds 5``, ``--connections 64``,
+``--pipeline full|stand-in``). It starts the Odoo sandbox in a subprocess (keep-alive),
+then three real uvicorn servers in turn, each in its own process, and loads each with
+aiohttp at 64 concurrent connections for a fixed time:
 
 - ``hello``: a bare FastAPI app, ``GET /hello`` returning a small JSON object through a
   response model (the yardstick);
@@ -13,46 +13,60 @@ time:
 - ``read-through``: the same request with a staleness bound so small that every request
   re-reads the product, its quants, locations and lots from the Odoo sandbox.
 
-It prints requests/s, p50/p99 latency, the share of non-200 answers, and each case's
-throughput as a ratio of hello-world's. Server and load generator share this machine's
-cores, as they would in a one-box deployment.
+With ``--pipeline full`` (the default) the hub is ``create_app`` with the platform's whole
+pipeline: a client is registered in a migrated store, its token comes from the gateway's
+own ``/oauth/token``, and every request is traced, audited, verified, versioned, counted
+against a quota and checked for scopes. ``--pipeline stand-in`` replaces all that with a
+fixed bearer check, to see what the route itself costs.
 
-The app under test is built by :func:`build_hub_app`: today it mounts the business
-routers behind a stand-in bearer check; switch that one function to the platform's
-full pipeline (token verification, quotas, idempotency, audit) when it lands.
+It prints requests/s, p50/p99 latency, the share of non-200 answers and each case's
+throughput as a ratio of hello-world's, and the server process's CPU time per request
+(from ``/proc``) with the same ratio. Server and load generator share this machine's
+cores, as they would in a one-box deployment; on a busy shared machine the client-side
+figures swing with the load generator's share of the CPU, and the CPU ratio is the
+steadier measure of what the server spends per request.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import json
+import os
 import socket
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
 import uvicorn
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, SecretStr
 from rich.console import Console
 from rich.table import Table
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from healthbridge.connectors.odoo import OdooClient
 from healthbridge.core.errors import HealthbridgeError
-from healthbridge.core.settings import OdooSettings
+from healthbridge.core.settings import OdooSettings, Settings
+from healthbridge.gateway.app import create_app
 from healthbridge.gateway.routes import RouteServices, business_routers
+from healthbridge.gateway.runtime import open_gateway
 from healthbridge.security.principal import Principal
+from healthbridge.services.change_capture import ChangeIntake
 from healthbridge.store import create_store_engine
+from healthbridge.store.clients import ClientRegistry
+from healthbridge.store.migrate import upgrade
 from healthbridge.store.read_model import InventoryReadModel
 from healthbridge.store.read_model_schema import read_products, read_quants
 from healthbridge.store.schema import metadata
+from healthbridge.testing import MemoryChangeLog
 
 LOGIN = "hub-integration"
 TOKEN = "bench-token"
@@ -106,10 +120,35 @@ def build_hello_app() -> object:
     return app
 
 
-def build_hub_app(sandbox: Sandbox, staleness_seconds: float, store_path: Path) -> object:
-    """The hub app under test: SWITCH HERE to the platform's full pipeline when it lands.
+class StandInAuthentication:
+    """Pure ASGI, like the platform's pipeline steps: a fixed bearer token -> ``principal``.
 
-    Today: the business routers over a real OdooClient and a SQLite read model, behind a
+    (A ``BaseHTTPMiddleware`` here would cost a task and a body stream copy per request
+    that the real pipeline does not pay, and blur what the route itself costs.)
+    """
+
+    def __init__(self, app: ASGIApp, principal: Principal) -> None:
+        self.app = app
+        self.principal = principal
+        self.expected = f"Bearer {TOKEN}".encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] == "/healthz":
+            await self.app(scope, receive, send)
+            return
+        if dict(scope["headers"]).get(b"authorization") != self.expected:
+            await JSONResponse({"code": "auth.unauthenticated"}, status_code=401)(
+                scope, receive, send
+            )
+            return
+        scope.setdefault("state", {})["principal"] = self.principal
+        await self.app(scope, receive, send)
+
+
+def build_hub_app(sandbox: Sandbox, staleness_seconds: float, store_path: Path) -> object:
+    """The hub app with ``--pipeline stand-in``: the routes without the platform's controls.
+
+    The business routers over a real OdooClient and a SQLite read model, behind a
     stand-in middleware that checks ``Authorization: Bearer <TOKEN>`` and sets the
     principal; the lifespan warms the read model from Odoo.
     """
@@ -146,15 +185,7 @@ def build_hub_app(sandbox: Sandbox, staleness_seconds: float, store_path: Path) 
             await engine.dispose()
 
     app = FastAPI(lifespan=lifespan)
-
-    @app.middleware("http")
-    async def authenticate(request: Request, call_next: Callable[..., Awaitable[Response]]):  # type: ignore[no-untyped-def]
-        if request.url.path == "/healthz":
-            return await call_next(request)
-        if request.headers.get("authorization") != f"Bearer {TOKEN}":
-            return JSONResponse({"code": "auth.unauthenticated"}, status_code=401)
-        request.state.principal = principal
-        return await call_next(request)
+    app.add_middleware(StandInAuthentication, principal=principal)
 
     @app.exception_handler(HealthbridgeError)
     async def problem(_request: Request, error: HealthbridgeError) -> JSONResponse:
@@ -167,15 +198,94 @@ def build_hub_app(sandbox: Sandbox, staleness_seconds: float, store_path: Path) 
     return app
 
 
+async def serve_full_pipeline(args: argparse.Namespace) -> None:
+    """Child process: the hub as it runs, every control on, under uvicorn on ``args.port``.
+
+    ``create_app`` with the platform's pipeline (trace context, audit to the store,
+    token verification, versions, quotas, idempotency) around the business routers, on
+    the migrated store ``args.gateway_store`` where the parent registered the client.
+    The quota is set high enough not to refuse the load, but it is counted per request.
+    """
+    sandbox = Sandbox(args.odoo_url, args.odoo_db, args.odoo_key)
+    url = args.gateway_store
+    settings = Settings(
+        environment="dev",
+        data_dir=Path(args.store).parent,
+        store={"url": url},
+        gateway={"quota_default": "100000000/minute"},
+    )
+    engine = create_store_engine(url)
+    async with engine.begin() as connection:
+        await connection.run_sync(
+            lambda sync: metadata.create_all(sync, tables=[read_products, read_quants])
+        )
+    odoo = await OdooClient.connect(
+        OdooSettings(
+            url=sandbox.url,
+            database=sandbox.database,
+            login=LOGIN,
+            api_key=SecretStr(sandbox.api_key),
+        )
+    )
+    try:
+        services = RouteServices.build(
+            odoo, InventoryReadModel(engine), staleness_seconds=args.staleness
+        )
+        await services.inventory.refresh_all()
+        async with open_gateway(settings, engine) as runtime:
+            capture = ChangeIntake(MemoryChangeLog(), queue_size=10)
+            app = create_app(capture, settings, runtime, routers=business_routers(services))
+            config = uvicorn.Config(
+                app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False
+            )
+            await uvicorn.Server(config).serve()
+    finally:
+        await odoo.close()
+        await engine.dispose()
+
+
 def serve(args: argparse.Namespace) -> None:
     """Child process: run one app under uvicorn on ``args.port``."""
 
     if args.serve == "hello":
         app = build_hello_app()
+    elif args.gateway_store:
+        asyncio.run(serve_full_pipeline(args))
+        return
     else:
         sandbox = Sandbox(args.odoo_url, args.odoo_db, args.odoo_key)
         app = build_hub_app(sandbox, args.staleness, Path(args.store))
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)  # type: ignore[arg-type]
+
+
+async def gateway_store(folder: Path) -> tuple[str, str, str]:
+    """A migrated gateway store with one client holding ``inventory.read``: (url, id, secret)."""
+    url = f"sqlite+aiosqlite:///{(folder / 'gateway.db').as_posix()}"
+    await upgrade(url)
+    engine = create_store_engine(url)
+    try:
+        client, secret = await ClientRegistry(engine).add(
+            "gateway benchmark", scopes=("inventory.read",), environment="dev"
+        )
+    finally:
+        await engine.dispose()
+    return url, client.client_id, secret
+
+
+async def access_token(base: str, client_id: str, secret: str) -> str:
+    """A token from the gateway's own ``/oauth/token`` (client credentials, HTTP Basic)."""
+    basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            f"{base}/oauth/token",
+            data={"grant_type": "client_credentials"},
+            headers={"Authorization": f"Basic {basic}"},
+        ) as response,
+    ):
+        if response.status != 200:
+            raise RuntimeError(f"the gateway refused a token: {response.status}")
+        return str((await response.json())["access_token"])
 
 
 def free_port() -> int:
@@ -184,9 +294,26 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass
+class Served:
+    """A server subprocess: its base URL and process id."""
+
+    base: str
+    pid: int
+
+    def cpu_seconds(self) -> float | None:
+        """User + system CPU the server process has used so far (Linux ``/proc``), or None."""
+        try:
+            with open(f"/proc/{self.pid}/stat") as stat:
+                fields = stat.read().rpartition(")")[2].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @asynccontextmanager
-async def server(extra: list[str]) -> AsyncIterator[str]:
-    """A uvicorn subprocess of this script; yields its base URL once /healthz answers."""
+async def server(extra: list[str]) -> AsyncIterator[Served]:
+    """A uvicorn subprocess of this script; yields it once /healthz answers."""
     port = free_port()
     process = await asyncio.create_subprocess_exec(
         sys.executable, __file__, "--port", str(port), *extra
@@ -205,7 +332,7 @@ async def server(extra: list[str]) -> AsyncIterator[str]:
                 if time.monotonic() > deadline or process.returncode is not None:
                     raise RuntimeError("the server did not start")
                 await asyncio.sleep(0.1)
-        yield base
+        yield Served(base, process.pid)
     finally:
         if process.returncode is None:
             process.terminate()
@@ -221,6 +348,14 @@ class Result:
     errors: int = 0
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
+    server_cpu: float | None = None
+
+    @property
+    def cpu_per_request(self) -> float | None:
+        """Server CPU seconds per answered request: what one core's throughput is made of."""
+        if self.server_cpu is None or not self.requests:
+            return None
+        return self.server_cpu / self.requests
 
     @property
     def rate(self) -> float:
@@ -232,10 +367,16 @@ class Result:
 
 
 async def load(
-    name: str, url: str, headers: dict[str, str], seconds: float, connections: int
+    name: str, target: Served, path: str, headers: dict[str, str], seconds: float, connections: int
 ) -> Result:
-    """``connections`` workers GET ``url`` back to back for ``seconds`` (after a 1 s warm-up)."""
+    """``connections`` workers GET ``path`` back to back for ``seconds`` (after a 1 s warm-up).
+
+    Besides the client's view (rate, latency) it records the server's CPU time over the
+    measured phase: on a shared, busy machine the client's numbers swing with the load
+    generator's share of the cores, while CPU per request is the server's own cost.
+    """
     result = Result(name)
+    url = target.base + path
     connector = aiohttp.TCPConnector(limit=connections)
     async with aiohttp.ClientSession(connector=connector, headers=headers) as session:
         warm_until = time.monotonic() + 1.0
@@ -252,10 +393,14 @@ async def load(
                     result.errors += 0 if ok else 1
 
         await asyncio.gather(*(worker(warm_until, False) for _ in range(connections)))
+        cpu_before = target.cpu_seconds()
         started = time.monotonic()
         until = started + seconds
         await asyncio.gather(*(worker(until, True) for _ in range(connections)))
         result.seconds = time.monotonic() - started
+        cpu_after = target.cpu_seconds()
+        if cpu_before is not None and cpu_after is not None:
+            result.server_cpu = cpu_after - cpu_before
     return result
 
 
@@ -280,8 +425,8 @@ async def product_gtin(sandbox: Sandbox) -> str:
         await odoo.close()
 
 
-async def main(seconds: float, connections: int) -> None:
-    console = Console()
+async def main(seconds: float, connections: int, pipeline: str) -> None:
+    console = Console(width=150)
     results: list[Result] = []
     with tempfile.TemporaryDirectory() as folder:
         async with sandbox_process() as sandbox:
@@ -291,33 +436,39 @@ async def main(seconds: float, connections: int) -> None:
                 f"--odoo-db={sandbox.database}",
                 f"--odoo-key={sandbox.api_key}",
             ]
-            auth = {"Authorization": f"Bearer {TOKEN}"}
             path = f"/api/v1/inventory/availability?product={gtin}"
-            async with server(["--serve", "hello"]) as base:
-                results.append(
-                    await load("bare FastAPI hello", f"{base}/hello", {}, seconds, connections)
-                )
-            store = str(Path(folder) / "fresh.db")
-            async with server(
-                ["--serve", "hub", "--staleness", "3600", "--store", store, *hub]
-            ) as base:
-                results.append(
-                    await load("availability (read model)", base + path, auth, seconds, connections)
-                )
-            store = str(Path(folder) / "through.db")
-            async with server(
-                ["--serve", "hub", "--staleness", "0.000001", "--store", store, *hub]
-            ) as base:
+            async with server(["--serve", "hello"]) as hello_server:
                 results.append(
                     await load(
-                        "availability (read-through)", base + path, auth, seconds, connections
+                        "bare FastAPI hello", hello_server, "/hello", {}, seconds, connections
                     )
                 )
+            for case, staleness in (("read model", "3600"), ("read-through", "0.000001")):
+                store = str(Path(folder) / f"{staleness}.db")
+                extra = ["--serve", "hub", "--staleness", staleness, "--store", store, *hub]
+                credentials: tuple[str, str] | None = None
+                if pipeline == "full":
+                    url, client_id, secret = await gateway_store(Path(folder) / staleness)
+                    extra.append(f"--gateway-store={url}")
+                    credentials = (client_id, secret)
+                async with server(extra) as hub_server:
+                    token = (
+                        await access_token(hub_server.base, *credentials)
+                        if credentials is not None
+                        else TOKEN
+                    )
+                    auth = {"Authorization": f"Bearer {token}"}
+                    name = f"availability ({case})"
+                    results.append(await load(name, hub_server, path, auth, seconds, connections))
     hello = results[0].rate
-    table = Table(title=f"gateway, {connections} connections, {seconds:g} s per case")
-    for column in ("case", "requests/s", "p50 ms", "p99 ms", "non-200", "vs hello"):
+    hello_cpu = results[0].cpu_per_request
+    controls = "every control on" if pipeline == "full" else "stand-in bearer check"
+    table = Table(title=f"gateway ({controls}), {connections} connections, {seconds:g} s per case")
+    columns = ("case", "requests/s", "p50 ms", "p99 ms", "non-200", "vs hello")
+    for column in (*columns, "server CPU µs/req", "vs hello (CPU)"):
         table.add_column(column, justify="left" if column == "case" else "right")
     for result in results:
+        cpu = result.cpu_per_request
         table.add_row(
             result.name,
             f"{result.rate:,.0f}",
@@ -325,8 +476,14 @@ async def main(seconds: float, connections: int) -> None:
             f"{result.percentile(0.99):.2f}",
             f"{result.errors}",
             f"{result.rate / hello:.2f}" if hello else "-",
+            f"{cpu * 1e6:,.0f}" if cpu else "-",
+            f"{hello_cpu / cpu:.2f}" if cpu and hello_cpu else "-",
         )
     console.print(table)
+    console.print(
+        "vs hello (CPU): hello-world's server CPU per request over this case's, i.e. the "
+        "share of hello-world's requests/s this case would reach on one dedicated core."
+    )
     if any(r.errors for r in results):
         console.print("[red]some requests did not answer 200[/red]")
 
@@ -335,6 +492,14 @@ def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="load time per case")
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument(
+        "--pipeline",
+        choices=["full", "stand-in"],
+        default="full",
+        help="full: the platform's whole pipeline (tokens, quotas, audit, ...); "
+        "stand-in: a fixed bearer check only, to see what the route itself costs",
+    )
+    parser.add_argument("--gateway-store", help=argparse.SUPPRESS)
     parser.add_argument("--serve", choices=["hello", "hub"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--staleness", type=float, default=3600.0, help=argparse.SUPPRESS)
@@ -350,4 +515,4 @@ if __name__ == "__main__":
     if parsed.serve:
         serve(parsed)
     else:
-        asyncio.run(main(parsed.seconds, parsed.connections))
+        asyncio.run(main(parsed.seconds, parsed.connections, parsed.pipeline))

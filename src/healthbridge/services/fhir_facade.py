@@ -165,6 +165,17 @@ class FhirFacade:
             raise InvalidRequestError(str(error)) from None
         return CreatedSupplyRequest(await self._supply_request(order_id), created)
 
+    async def read_supply_request(self, logical_id: str) -> dict[str, Any]:
+        """The SupplyRequest a create made (its purchase order); NotFoundError when none."""
+        if not logical_id.isdigit():
+            raise NotFoundError("no SupplyRequest has this id")
+        found = await self._odoo.search_read(
+            "purchase.order", [("id", "=", int(logical_id))], ["id"], limit=1
+        )
+        if not found:
+            raise NotFoundError("no SupplyRequest has this id")
+        return await self._supply_request(int(found[0]["id"]))
+
     async def _supply_request(self, order_id: int) -> dict[str, Any]:
         fields = [*FIELDS["purchase.order"], "write_date", "origin", "order_line"]
         [row] = await self._odoo.read("purchase.order", [order_id], fields)

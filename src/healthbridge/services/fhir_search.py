@@ -72,8 +72,7 @@ def parse_search(
         elif name == "_offset":
             offset = _number(name, value)
         elif name == "_id":
-            ids = [int(v) for v in value.split(",") if v.strip().isdigit()]
-            domain.append(("id", "in", ids))
+            domain.append(("id", "in", _ids(value)))
         elif name == "_lastUpdated":
             domain.extend(last_updated_domain(value))
         elif name == "name":
@@ -158,6 +157,13 @@ def _number(name: str, value: str) -> int:
     return int(value)
 
 
+def _ids(value: str) -> list[int]:
+    parts = [part.strip() for part in value.split(",")]
+    if not all(part.isdigit() for part in parts):
+        raise InvalidRequestError("_id takes logical ids (digits), comma-separated")
+    return [int(part) for part in parts]
+
+
 def _token(value: str) -> tuple[str | None, str]:
     system, sep, code = value.partition("|")
     if not sep:
@@ -171,7 +177,20 @@ def _any_of(domains: list[Domain]) -> Domain:
         return []
     out: list[object] = ["|"] * (len(domains) - 1)
     for domain in domains:
-        if len(domain) > 1:
-            out.extend(["&"] * (len(domain) - 1))
+        out.extend(["&"] * (_expressions(domain) - 1))
         out.extend(domain)
     return out
+
+
+def _expressions(domain: Domain) -> int:
+    """How many top-level expressions (implicitly and-ed) a prefix-notation domain holds."""
+    count, needed = 0, 0
+    for term in domain:
+        if needed == 0:
+            count, needed = count + 1, 1
+        needed -= 1
+        if term in ("&", "|"):
+            needed += 2
+        elif term == "!":
+            needed += 1
+    return count

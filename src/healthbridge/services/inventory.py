@@ -2,10 +2,12 @@
 
 The hot path is a dictionary lookup: products sit in an in-process cache in front of the
 read model's tables, updated on every write this process makes. Entries are re-read from
-the table after ``cache_seconds``, so a write made by another process (a worker applying
-captured changes) shows up within that time. Data older than ``staleness_seconds`` is
-never served: the product is re-read from Odoo (once, however many requests are waiting
-for it), written to the read model and then answered with age zero.
+the table after ``cache_seconds`` (once, however many requests find the entry expired),
+so a write made by another process (a worker applying captured changes) shows up within
+that time; a re-read that finds the same data keeps the entry and its ``revision``. Data
+older than ``staleness_seconds`` is never served: the product is re-read from Odoo (once,
+however many requests are waiting for it), written to the read model and then answered
+with age zero.
 
 Change capture keeps it fresh: :meth:`InventoryAvailability.apply_changes` takes captured
 ``stock.quant``, ``stock.lot``, ``stock.location`` and ``product.product`` changes and
@@ -15,12 +17,12 @@ re-reads the affected products from Odoo; :meth:`refresh_all` rebuilds everythin
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
-from healthbridge.canonical.changes import OdooChange
 from healthbridge.core.clock import Clock, SystemClock
 from healthbridge.core.errors import InvalidRequestError, NotFoundError
 from healthbridge.services.ports import Domain, OdooPort, Record
@@ -39,6 +41,19 @@ _INTERNAL: Domain = [("location_id.usage", "=", "internal")]
 _ALL = {"active_test": False}
 
 Source = Literal["read_model", "odoo"]
+
+
+class ChangedRecord(Protocol):
+    """A captured change as :meth:`InventoryAvailability.apply_changes` reads it.
+
+    Both ``OdooChange`` (as observed) and ``RecordedChange`` (as the change log holds it)
+    fit; only the model and the record id matter here.
+    """
+
+    @property
+    def model(self) -> str: ...
+    @property
+    def record_id(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +124,10 @@ class Availability:
     age_seconds: float
     staleness_bound_seconds: float
     source: Source
+    revision: int
+    """Changes whenever the product's data in this process changes (never reused), so a
+    caller may cache what it derives from an answer under ``(revision, source, filter)``;
+    only ``age_seconds`` then needs computing per request."""
 
 
 @dataclass(slots=True)
@@ -116,6 +135,7 @@ class _Entry:
     snapshot: ProductSnapshot
     locations: tuple[LocationStock, ...]
     loaded_at: float
+    revision: int
 
 
 class InventoryAvailability:
@@ -140,6 +160,8 @@ class InventoryAvailability:
         self._entries: dict[int, _Entry] = {}
         self._keys: dict[str, int] = {}
         self._inflight: dict[str, asyncio.Task[_Entry]] = {}
+        self._reloads: dict[str, asyncio.Task[_Entry | None]] = {}
+        self._revisions = itertools.count(1)
 
     @property
     def staleness_seconds(self) -> float:
@@ -171,7 +193,7 @@ class InventoryAvailability:
             now = self._clock.now()
         return _answer(entry, location, now, self._staleness, source)
 
-    async def apply_changes(self, changes: Sequence[OdooChange]) -> int:
+    async def apply_changes(self, changes: Sequence[ChangedRecord]) -> int:
         """Re-read from Odoo every product these captured changes touch; how many.
 
         Changes of other models are ignored, so the whole capture stream can be passed.
@@ -231,6 +253,14 @@ class InventoryAvailability:
         entry = self._entries.get(product_id) if product_id is not None else None
         if entry is not None and self._clock.monotonic() - entry.loaded_at <= self._cache_seconds:
             return entry
+        task = self._reloads.get(key)
+        if task is None:  # one read of the table however many requests find the entry expired
+            task = asyncio.ensure_future(self._reload(key))
+            self._reloads[key] = task
+            task.add_done_callback(lambda _t: self._reloads.pop(key, None))
+        return await asyncio.shield(task)
+
+    async def _reload(self, key: str) -> _Entry | None:
         stored = await self._read_model.find(key)
         if stored is None:
             return None
@@ -319,9 +349,12 @@ class InventoryAvailability:
 
     def _remember(self, snapshot: ProductSnapshot) -> _Entry:
         previous = self._entries.get(snapshot.product_id)
+        if previous is not None and _content(previous.snapshot) == _content(snapshot):
+            previous.loaded_at = self._clock.monotonic()  # same data: same revision
+            return previous
         if previous is not None:
             self._drop_keys(previous.snapshot)
-        entry = _Entry(snapshot, _group(snapshot), self._clock.monotonic())
+        entry = _Entry(snapshot, _group(snapshot), self._clock.monotonic(), next(self._revisions))
         self._entries[snapshot.product_id] = entry
         for key in (snapshot.default_code, snapshot.barcode):
             if key:
@@ -337,6 +370,31 @@ class InventoryAvailability:
         for key in (snapshot.default_code, snapshot.barcode):
             if key and self._keys.get(key) == snapshot.product_id:
                 del self._keys[key]
+
+
+def _content(snapshot: ProductSnapshot) -> tuple[object, ...]:
+    """Everything an answer is made of, comparable across snapshot types."""
+    return (
+        snapshot.product_id,
+        snapshot.name,
+        snapshot.default_code,
+        snapshot.barcode,
+        snapshot.uom,
+        snapshot.refreshed_at,
+        tuple(
+            (
+                q.quant_id,
+                q.location_id,
+                q.location_name,
+                q.lot_id,
+                q.lot_name,
+                q.expiry,
+                q.quantity,
+                q.reserved,
+            )
+            for q in snapshot.quants
+        ),
+    )
 
 
 def _age(snapshot: ProductSnapshot, now: datetime) -> float:
@@ -361,15 +419,17 @@ def _answer(
         age_seconds=round(_age(snapshot, now), 3),
         staleness_bound_seconds=bound,
         source=source,
+        revision=entry.revision,
     )
 
 
 def _matching(locations: Iterable[LocationStock], wanted: str) -> Iterable[LocationStock]:
     by_id = int(wanted) if wanted.isdigit() else None
-    prefix = wanted.rstrip("/") + "/"
+    exact = wanted.rstrip("/")
+    prefix = exact + "/"
     for stock in locations:
         name = stock.location_name
-        if stock.location_id == by_id or name == wanted or name.startswith(prefix):
+        if stock.location_id == by_id or name == exact or name.startswith(prefix):
             yield stock
 
 

@@ -66,7 +66,7 @@ class InventoryReadModelPort(Protocol):
         """The product with this Odoo id, or None."""
         ...
 
-    async def all(self) -> list[ProductSnapshot]:
+    async def all(self) -> Sequence[ProductSnapshot]:
         """Every product held, with its quants (to warm a cache)."""
         ...
 

@@ -51,7 +51,7 @@ class TestFhirFacade:
         statement = CapabilityStatement.model_validate(response.json())
         served = {r.type: r for r in statement.rest[0].resource}
         assert set(served) == {*MODELS, "SupplyRequest"}
-        assert [i.code for i in served["SupplyRequest"].interaction] == ["create"]
+        assert [i.code for i in served["SupplyRequest"].interaction] == ["read", "create"]
         invoice_params = {p.name for p in served["Invoice"].searchParam}
         assert "name" not in invoice_params
 
@@ -189,7 +189,19 @@ class TestFhirFacade:
         assert created.status_code == 201, created.text
         resource = created.json()
         SupplyRequest.model_validate(resource)
-        assert created.headers["location"].endswith(f"/SupplyRequest/{resource['id']}/_history/1")
+        location = created.headers["location"]
+        assert location == f"http://hub/fhir/R4/SupplyRequest/{resource['id']}"
+        read = await client.get(location, headers=scopes_header("system/SupplyRequest.r"))
+        refused = await client.get(location, headers=scopes_header("system/SupplyRequest.c"))
+        missing = await client.get(
+            "/fhir/R4/SupplyRequest/999999", headers=scopes_header("system/SupplyRequest.r")
+        )
+        assert read.status_code == 200, read.text
+        assert read.headers["content-type"].startswith("application/fhir+json")
+        assert SupplyRequest.model_validate(read.json()).id == resource["id"]
+        assert read.json() == resource
+        assert refused.status_code == 403
+        assert missing.status_code == 404
         assert replay.status_code == 200
         assert replay.json()["id"] == resource["id"]
         [order] = orm(

@@ -165,6 +165,50 @@ class TestAccountsAndBilling:
         assert [p["amount"] for p in body["payments"]] == [100.0]
         assert body["withheld"] == ["partner_name"]
 
+    async def test_an_invoice_is_sent_to_the_payer_through_odoos_is_move_sent_then_paid(
+        self, client, orm
+    ):
+        invoice_id = a_draft_invoice(orm)
+        write = scopes_header("billing.write")
+
+        unposted = await client.post(
+            "/api/v1/billing/milestones",
+            json={"invoice": str(invoice_id), "milestone": "sent"},
+            headers=write,
+        )
+        orm("account.move", "action_post", [invoice_id])
+        sent = await client.post(
+            "/api/v1/billing/milestones",
+            json={"invoice": str(invoice_id), "milestone": "sent"},
+            headers=write,
+        )
+        [row] = orm("account.move", "read", [invoice_id], fields=["is_move_sent", "state"])
+        status = await client.get(
+            f"/api/v1/invoices/{invoice_id}", headers=scopes_header("accounts.read")
+        )
+        twice = await client.post(
+            "/api/v1/billing/milestones",
+            json={"invoice": str(invoice_id), "milestone": "sent"},
+            headers=write,
+        )
+        paid = await client.post(
+            "/api/v1/billing/milestones",
+            json={"invoice": str(invoice_id), "milestone": "paid"},
+            headers=write,
+        )
+
+        assert unposted.status_code == 409
+        assert unposted.json()["details"]["from"] == "draft"
+        assert sent.status_code == 200, sent.text
+        assert sent.json()["milestone"] == "sent"
+        assert row == {"id": invoice_id, "is_move_sent": True, "state": "posted"}
+        assert status.json()["milestone"] == "sent"
+        assert twice.status_code == 409
+        assert twice.json()["code"] == "billing.illegal_transition"
+        assert twice.json()["details"] == {"from": "sent", "to": "sent", "allowed": ["paid"]}
+        assert paid.status_code == 200, paid.text
+        assert paid.json()["milestone"] == "paid"
+
     async def test_account_status_sums_what_is_due_and_what_is_overdue(self, client, orm):
         invoice_id = a_draft_invoice(orm)
         orm(

@@ -11,7 +11,7 @@ FHIR_VERSION = "4.0.1"
 
 
 def capability_statement(base_url: str, software_version: str) -> dict[str, Any]:
-    """What this server implements: read + search-type on five types, create on SupplyRequest."""
+    """What this server implements: read + search-type on five types; SupplyRequest create, read."""
     resources: list[dict[str, Any]] = []
     for resource_type in sorted(SERVED):
         params = {**SEARCH_PARAMS[resource_type], **COMMON_PARAMS}
@@ -27,8 +27,12 @@ def capability_statement(base_url: str, software_version: str) -> dict[str, Any]
     resources.append(
         {
             "type": "SupplyRequest",
-            "interaction": [{"code": "create"}],
-            "documentation": "Becomes a draft purchase order (a purchase request) in Odoo",
+            "interaction": [{"code": "read"}, {"code": "create"}],
+            "versioning": "no-version",
+            "documentation": (
+                "create becomes a draft purchase order (a purchase request) in Odoo; "
+                "read answers with that purchase order as it stands"
+            ),
         }
     )
     return {
@@ -46,7 +50,7 @@ def capability_statement(base_url: str, software_version: str) -> dict[str, Any]
                 "security": {
                     "description": (
                         "OAuth 2.0 client credentials; SMART system scopes "
-                        "(system/Patient.rs, system/SupplyRequest.c); phi.read for Patient "
+                        "(system/Patient.rs, system/SupplyRequest.cr); phi.read for Patient "
                         "data, which is otherwise withheld and labelled REDACTED"
                     )
                 },

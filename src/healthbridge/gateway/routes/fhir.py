@@ -1,4 +1,4 @@
-"""The FHIR R4 facade under ``/fhir/R4``: metadata, read and search, SupplyRequest create.
+"""The FHIR R4 facade under ``/fhir/R4``: metadata, read and search, SupplyRequest create + read.
 
 SMART system scopes guard each interaction: ``system/<Type>.r`` read, ``.s`` search,
 ``.c`` create; ``metadata`` is public. Patient elements are PHI: without ``phi.read`` a
@@ -57,15 +57,32 @@ def fhir_router(fhir: FhirFacade, *, software_version: str = "0.1.0") -> APIRout
         _principal: Annotated[Principal, Depends(require_scopes("system/SupplyRequest.c"))],
         body: Annotated[dict[str, Any], Body(media_type=FHIR_JSON)],
     ) -> FhirResponse:
-        """A draft purchase order in Odoo; 201 with Location, 200 when the identifier repeats."""
+        """A draft purchase order in Odoo; 201 with Location, 200 when the identifier repeats.
+
+        ``Location`` names the resource's read URL; versions are not kept, so there is
+        no ``_history`` to point at.
+        """
         created = await fhir.create_supply_request(body)
         logical_id = created.resource.get("id", "")
-        location = f"{_base(request)}/SupplyRequest/{logical_id}/_history/1"
+        location = f"{_base(request)}/SupplyRequest/{logical_id}"
         return FhirResponse(
             created.resource,
             status_code=201 if created.created else 200,
             headers={"Location": location},
         )
+
+    @router.get(
+        "/SupplyRequest/{logical_id}",
+        response_class=FhirResponse,
+        name="read_SupplyRequest",
+        operation_id="read_SupplyRequest",
+    )
+    async def read_supply_request(
+        logical_id: str,
+        _principal: Annotated[Principal, Depends(require_scopes("system/SupplyRequest.r"))],
+    ) -> FhirResponse:
+        """The SupplyRequest a create made, as its purchase order stands in Odoo now."""
+        return FhirResponse(await fhir.read_supply_request(logical_id))
 
     return router
 

@@ -1,17 +1,27 @@
-"""``GET /api/v1/inventory/availability``: stock per location, with lots, expiry and age."""
+"""``GET /api/v1/inventory/availability``: stock per location, with lots, expiry and age.
+
+This is the gateway's hot read, so its answer is rendered once and reused: the projected,
+validated JSON of an answer is cached as bytes under the read model entry's revision, the
+source, the location filter and the data classes the caller may see. Only ``age_seconds``
+changes from one request to the next; it is spliced into the cached bytes. The route
+returns a plain ``Response`` (FastAPI then neither validates nor serialises again), while
+``response_model`` keeps the OpenAPI document exact: the bytes are that model's own JSON.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel, TypeAdapter
 
 from healthbridge.canonical.classification import OPERATIONAL, PUBLIC
 from healthbridge.gateway.authorization import require_scopes
-from healthbridge.gateway.routes.projection import ProjectedResponse, projected
+from healthbridge.gateway.routes.projection import ProjectedResponse, field_classes
 from healthbridge.security.principal import Principal
+from healthbridge.security.projection import project, visible_classes
 from healthbridge.services.inventory import Availability, InventoryAvailability
 
 
@@ -54,6 +64,7 @@ class AvailabilityResponse(ProjectedResponse):
 def inventory_router(inventory: InventoryAvailability) -> APIRouter:
     """The availability route over ``inventory`` (scope ``inventory.read``)."""
     router = APIRouter(prefix="/api/v1/inventory", tags=["inventory"])
+    rendered = RenderedAnswers()
 
     @router.get("/availability", response_model=AvailabilityResponse)
     async def availability(
@@ -65,12 +76,63 @@ def inventory_router(inventory: InventoryAvailability) -> APIRouter:
             str | None,
             Query(max_length=512, description="Odoo location id or full name (includes children)"),
         ] = None,
-    ) -> AvailabilityResponse:
+    ) -> Response:
         """Stock per internal location: from the read model, or from Odoo past its bound."""
         found = await inventory.availability(product, location)
-        return projected(AvailabilityResponse, _document(found), principal)
+        body = rendered.body(found, location, visible_classes(principal.scopes))
+        return Response(body, media_type="application/json")
 
     return router
+
+
+_AGE_SENTINEL = -987654.321
+_AGE_KEY = b'"age_seconds":'
+_AGE_MARKER = _AGE_KEY + TypeAdapter(float).dump_json(_AGE_SENTINEL)
+_Key = tuple[int, str, str | None, frozenset[str]]
+
+
+class RenderedAnswers:
+    """Availability answers as JSON bytes, cut around ``age_seconds``, by what they depend on.
+
+    An entry is keyed by (revision, source, location filter, visible data classes); the
+    revision changes whenever the inventory use case reloads a product, so an entry is
+    never served for data it was not rendered from. Answers read through to Odoo are not
+    kept (each has a new revision). The map is cleared when it reaches ``max_entries``,
+    which bounds memory whatever location filters callers send.
+    """
+
+    def __init__(self, max_entries: int = 4096) -> None:
+        self._parts: dict[_Key, tuple[bytes, bytes]] = {}
+        self._max = max_entries
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+    def body(self, found: Availability, location: str | None, visible: frozenset[str]) -> bytes:
+        """The answer's JSON: ``AvailabilityResponse`` projected for ``visible``."""
+        key = (found.revision, found.source, location, visible)
+        parts = self._parts.get(key)
+        if parts is None:
+            parts = _render(found, visible)
+            if found.source == "read_model":
+                if len(self._parts) >= self._max:
+                    self._parts.clear()
+                self._parts[key] = parts
+        head, tail = parts
+        return head + _AGE_KEY + repr(float(found.age_seconds)).encode() + tail
+
+
+def _render(found: Availability, visible: frozenset[str]) -> tuple[bytes, bytes]:
+    """The validated JSON of the projected answer, split where ``age_seconds`` goes."""
+    document = _document(replace(found, age_seconds=_AGE_SENTINEL))
+    result = project(document, field_classes(AvailabilityResponse), visible)
+    kept = dict(result.document)
+    kept["withheld"] = list(result.withheld)
+    body = AvailabilityResponse.model_validate(kept).model_dump_json().encode()
+    head, marker, tail = body.rpartition(_AGE_MARKER)
+    if not marker:  # pragma: no cover - age_seconds is public, so it is never withheld
+        raise RuntimeError("the rendered availability has no age_seconds to splice")
+    return head, tail
 
 
 def _document(found: Availability) -> dict[str, object]:

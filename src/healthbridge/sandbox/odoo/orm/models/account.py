@@ -80,6 +80,11 @@ class AccountMove(BaseModel):
     payment_state = fields.Selection(
         PAYMENT_STATES, "Payment Status", compute="_compute_payment_state", store=True
     )
+    is_move_sent = fields.Boolean(
+        "Is Move Sent",
+        readonly=True,
+        help="It indicates that the invoice/payment has been sent or the PDF has been generated.",
+    )
     partner_id = fields.Many2one("res.partner", "Partner", ondelete="restrict")
     journal_id = fields.Many2one("account.journal", "Journal", required=True)
     date = fields.Date("Date", required=True, default=lambda env: env.now.date())
