@@ -31,6 +31,7 @@ from healthbridge.gateway import create_app
 from healthbridge.gateway.hub_app import open_hub_app
 from healthbridge.sandbox.odoo.runner import RunningSandbox
 from healthbridge.services import apply_webhook_rules, plan_webhook_rules
+from healthbridge.worker import open_worker
 
 DEMO_MODELS = ("res.partner", "product.product", "stock.quant", "purchase.order", "account.move")
 
@@ -285,6 +286,7 @@ async def _serve(configured: Settings) -> None:
         embedded_odoo(configured) as (settings, sandbox),
         open_hub(settings) as hub,
         open_hub_app(hub) as surface,
+        open_worker(hub),
         serve_http(surface.app, settings.server.host, settings.server.port) as http,
     ):
         where = f"embedded sandbox {sandbox.url}" if sandbox else settings.odoo.url
@@ -292,11 +294,4 @@ async def _serve(configured: Settings) -> None:
             f"hub listening on [bold]{http.url}[/]; Odoo: {where} "
             f"({hub.odoo.protocol}, Odoo {hub.odoo.server_version}); Ctrl-C stops it"
         )
-        stop = asyncio.Event()
-        relay = asyncio.create_task(hub.relay.run(stop), name="healthbridge-relay")
-        try:
-            await hub.poller.run()
-        finally:
-            stop.set()
-            with contextlib.suppress(asyncio.CancelledError):
-                await relay
+        await hub.poller.run()

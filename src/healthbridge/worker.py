@@ -1,0 +1,101 @@
+"""The worker role: what runs behind the API — the change relay and webhook fan-out.
+
+A hub process of role ``all`` (the demo, ``serve``) runs this beside the HTTP app; in a
+scale-out deployment the gateway processes do not. The path it owns is the outbound
+one: a recorded Odoo change becomes an event on JetStream (the relay, deduplicated by
+message id), and every event becomes one durable delivery per matching webhook endpoint
+(the ``webhooks`` subscription), acknowledged to NATS only once the deliveries are
+stored, so a worker killed at any point loses nothing and sends nothing twice under a
+new id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+
+import structlog
+
+from healthbridge.bootstrap import Hub
+from healthbridge.canonical.events import EVENTS_BY_TYPE
+from healthbridge.core.errors import InvalidRequestError
+from healthbridge.events import (
+    ACK,
+    DeadLetter,
+    Outcome,
+    ReceivedEvent,
+    SubscriptionRefusedError,
+    SubscriptionWorker,
+    check_subscription,
+)
+from healthbridge.webhooks import Webhooks, open_webhooks
+
+log = structlog.get_logger(__name__)
+
+WEBHOOKS_SUBSCRIPTION = "webhooks"
+"""The durable subscription that turns events into webhook deliveries."""
+
+WEBHOOKS_SCOPES = ("events:read", "data:pii")
+"""What the fan-out may see: every event type, never ``phi`` — webhooks carrying a flow's
+``phi`` are thin by policy, and a full payload must not be the way around it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Worker:
+    """The running worker: the webhooks area and the subscription feeding it."""
+
+    webhooks: Webhooks
+    fanout: SubscriptionWorker
+
+
+def webhook_event_types() -> list[str]:
+    """Every event type the fan-out's scopes permit (those with required ``phi`` are not)."""
+    permitted = []
+    for event_type in sorted(EVENTS_BY_TYPE):
+        try:
+            check_subscription(WEBHOOKS_SUBSCRIPTION, [event_type], WEBHOOKS_SCOPES)
+        except SubscriptionRefusedError:
+            continue
+        permitted.append(event_type)
+    return permitted
+
+
+@asynccontextmanager
+async def open_worker(
+    hub: Hub, *, relay_interval: float = 0.2, dispatch: bool | None = None
+) -> AsyncIterator[Worker]:
+    """Run the relay and the webhook fan-out on ``hub`` until exit; stopped in order."""
+    async with AsyncExitStack() as stack:
+        webhooks = await stack.enter_async_context(
+            open_webhooks(hub.settings.webhooks, hub.store.engine, dispatch=dispatch)
+        )
+
+        async def fan_out(batch: Sequence[ReceivedEvent]) -> list[Outcome]:
+            try:
+                await webhooks.accept([received.cloudevent for received in batch])
+            except InvalidRequestError as exc:
+                # A malformed envelope in the batch: nothing of it was stored, so each
+                # event goes to the dead-letter store for an operator to look at.
+                log.warning("webhook_fanout_refused", code=exc.code, events=len(batch))
+                return [DeadLetter(exc.code, exc.safe_message) for _ in batch]
+            return [ACK for _ in batch]
+
+        fanout = await hub.events.subscribe_batch(
+            WEBHOOKS_SUBSCRIPTION, webhook_event_types(), WEBHOOKS_SCOPES, fan_out
+        )
+        stack.push_async_callback(fanout.stop)
+        stop = asyncio.Event()
+        relay = asyncio.create_task(
+            hub.relay.run(stop, interval=relay_interval), name="healthbridge-relay"
+        )
+
+        async def stop_relay() -> None:
+            stop.set()
+            with contextlib.suppress(asyncio.CancelledError):
+                await relay
+
+        stack.push_async_callback(stop_relay)
+        yield Worker(webhooks, fanout)
