@@ -65,12 +65,23 @@ def webhook_event_types() -> list[str]:
 
 @asynccontextmanager
 async def open_worker(
-    hub: Hub, *, relay_interval: float = 0.2, dispatch: bool | None = None
+    hub: Hub,
+    *,
+    relay_interval: float = 0.2,
+    dispatch: bool | None = None,
+    api_base_url: str | None = None,
 ) -> AsyncIterator[Worker]:
-    """Run the relay and the webhook fan-out on ``hub`` until exit; stopped in order."""
+    """Run the relay and the webhook fan-out on ``hub`` until exit; stopped in order.
+
+    ``api_base_url`` overrides ``webhooks.api_base_url`` when the hub's address is known
+    only once it listens (a free port).
+    """
+    options = hub.settings.webhooks
+    if api_base_url is not None:
+        options = options.model_copy(update={"api_base_url": api_base_url})
     async with AsyncExitStack() as stack:
         webhooks = await stack.enter_async_context(
-            open_webhooks(hub.settings.webhooks, hub.store.engine, dispatch=dispatch)
+            open_webhooks(options, hub.store.engine, dispatch=dispatch)
         )
 
         async def fan_out(batch: Sequence[ReceivedEvent]) -> list[Outcome]:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import io
 import json
+import shutil
 import signal
 import time
 from datetime import UTC, datetime
@@ -24,10 +25,10 @@ from healthbridge.bootstrap import Hub, mllp_listener, open_hub, open_odoo, serv
 from healthbridge.canonical import Watermark
 from healthbridge.cli.changes_view import changes_table
 from healthbridge.cli.demo_activity import DemoActivity
+from healthbridge.cli.demo_partner import DemoPartner
 from healthbridge.cli.embedded import embedded_odoo
 from healthbridge.cli.output import console, fail, run
 from healthbridge.core import ConfigError, Settings, load_settings
-from healthbridge.gateway import create_app
 from healthbridge.gateway.hub_app import open_hub_app
 from healthbridge.sandbox.odoo.runner import RunningSandbox
 from healthbridge.services import apply_webhook_rules, plan_webhook_rules
@@ -93,6 +94,12 @@ def demo(
             "capture": settings.capture.model_copy(
                 update={"models": DEMO_MODELS, "poll_interval_seconds": 3.0}
             ),
+            # Retries a person can watch: seconds, not the production day-long schedule.
+            "webhooks": settings.webhooks.model_copy(
+                update={"retry_schedule_seconds": (1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 21.0, 34.0)}
+            ),
+            # On loopback, for the person watching; a deployment scrapes with a token.
+            "observability": settings.observability.model_copy(update={"metrics_public": True}),
         }
     )
     _fresh(demo_settings)
@@ -103,8 +110,10 @@ def demo(
 def _fresh(settings: Settings) -> None:
     """Each demo starts from an empty store, so its figures describe this run only."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    for path in settings.data_dir.glob("healthbridge.db*"):
-        path.unlink()
+    for pattern in ("healthbridge.db*", "dbos.sqlite*"):
+        for path in settings.data_dir.glob(pattern):
+            path.unlink()
+    shutil.rmtree(settings.data_dir / "nats", ignore_errors=True)
 
 
 async def _demo(
@@ -114,9 +123,9 @@ async def _demo(
         assert sandbox is not None  # the demo refuses a configured Odoo above
         async with (
             open_hub(settings) as hub,
-            serve_http(
-                create_app(hub.intake, settings), settings.server.host, settings.server.port
-            ) as http,
+            open_hub_app(hub) as surface,
+            serve_http(surface.app, settings.server.host, settings.server.port) as http,
+            open_worker(hub, api_base_url=http.url) as worker,
         ):
             secret = settings.capture.webhook_secret
             assert secret is not None
@@ -129,6 +138,7 @@ async def _demo(
                     )
                 }
             )
+            partner = await DemoPartner.register(worker.webhooks)
             async with (
                 open_odoo(admin) as person,
                 mllp_listener(settings, hub.inbound.handle, port=0) as listener,
@@ -138,9 +148,14 @@ async def _demo(
                 )
                 await activity.install_hand_made_rule()
                 await _capture_from_now(hub)
-                await _run_flow(hub, activity, sandbox, http.url, duration, live, interval)
-                if snapshot is not None:
-                    await _save_snapshot(hub, activity, snapshot)
+                try:
+                    await _run_flow(
+                        hub, activity, partner, sandbox, http.url, duration, live, interval
+                    )
+                    if snapshot is not None:
+                        await _save_snapshot(hub, activity, partner, snapshot)
+                finally:
+                    await partner.stop()
 
 
 async def _capture_from_now(hub: Hub) -> None:
@@ -160,6 +175,7 @@ async def _capture_from_now(hub: Hub) -> None:
 async def _run_flow(
     hub: Hub,
     activity: DemoActivity,
+    partner: DemoPartner,
     sandbox: RunningSandbox,
     hub_url: str,
     duration: float,
@@ -183,21 +199,30 @@ async def _run_flow(
 
     header = (
         f"[bold]Odoo sandbox[/] {sandbox.url} (db {sandbox.database})   "
-        f"[bold]hub[/] {hub_url}   poller every {hub.settings.capture.poll_interval_seconds:g} s"
+        f"[bold]hub[/] {hub_url}   poller every {hub.settings.capture.poll_interval_seconds:g} s\n"
+        f"metrics [cyan]{hub_url}/metrics[/]   readiness [cyan]{hub_url}/health/ready[/]   "
+        f"API docs [cyan]{hub_url}/docs[/]"
     )
     try:
         if live:
             with Live(console=console, refresh_per_second=4, transient=False) as screen:
                 while going():
                     await activity.step()
-                    screen.update(await _view(hub, activity, header))
+                    if (news := await partner.step()) is not None:
+                        activity.log.append(news)
+                    screen.update(await _view(hub, activity, partner, header))
                     await pause()
         else:
             console.print(header)
             while going():
                 line = await activity.step()
                 console.print(f"[dim]{time.strftime('%H:%M:%S')}[/] {line}")
+                if (news := await partner.step()) is not None:
+                    console.print(f"[dim]{time.strftime('%H:%M:%S')}[/] {news}")
                 await pause()
+        if partner.down:  # end on a working partner, so what was retried is delivered
+            partner.down = False
+            partner.receiver.recover()
         # Let the last webhooks land and give the poller a final round to catch the lost ones.
         await hub.intake.drain()
         await hub.poller.run_once()
@@ -212,25 +237,34 @@ async def _run_flow(
     if activity.last_fhir_patient is not None:
         console.print("FHIR R4 Patient the hub would serve for the last admission:")
         console.print(JSON.from_data(activity.last_fhir_patient))
+    console.print(Panel(await partner.summary(), title="Clinic CRM (webhook receiver)"))
     console.print(await _summary(hub, activity))
 
 
-async def _save_snapshot(hub: Hub, activity: DemoActivity, path: Path) -> None:
+async def _save_snapshot(
+    hub: Hub, activity: DemoActivity, partner: DemoPartner, path: Path
+) -> None:
     """The final screen as an SVG, for READMEs and incident write-ups."""
     recorder = Console(record=True, width=150, file=io.StringIO())
-    recorder.print(await _view(hub, activity, "Healthbridge demo: change capture from Odoo"))
+    recorder.print(
+        await _view(hub, activity, partner, "Healthbridge demo: from Odoo to a partner, governed")
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     recorder.save_svg(str(path), title="healthbridge demo")
     console.print(f"saved a picture of the final screen to [cyan]{path}[/]")
 
 
-async def _view(hub: Hub, activity: DemoActivity, header: str) -> Group:
-    rows = await hub.store.changes.latest(12)
+async def _view(hub: Hub, activity: DemoActivity, partner: DemoPartner, header: str) -> Group:
+    rows = await hub.store.changes.latest(10)
     recent = "\n".join(activity.log[-6:]) or "[dim]starting...[/]"
     parts: list[Any] = [
         Panel(header + "\n" + await _summary(hub, activity), title="Healthbridge demo"),
         Panel(recent, title="What people are doing in Odoo and the EHR"),
         changes_table(rows, title="Captured changes (newest first)"),
+        Panel(
+            await partner.summary(),
+            title="Clinic CRM: signed thin notifications (Standard Webhooks) from the hub",
+        ),
     ]
     if activity.last_fhir_patient is not None:
         parts.append(
@@ -286,8 +320,8 @@ async def _serve(configured: Settings) -> None:
         embedded_odoo(configured) as (settings, sandbox),
         open_hub(settings) as hub,
         open_hub_app(hub) as surface,
-        open_worker(hub),
         serve_http(surface.app, settings.server.host, settings.server.port) as http,
+        open_worker(hub, api_base_url=http.url),
     ):
         where = f"embedded sandbox {sandbox.url}" if sandbox else settings.odoo.url
         console.print(

@@ -15,21 +15,21 @@ from typing import Any
 from urllib.parse import quote
 
 LINK_TEMPLATES: Mapping[str, str] = {
-    "org.healthbridge.partner.upserted": "/api/v1/partners/{subject}",
-    "org.healthbridge.partner.merged": "/api/v1/partners/{subject}",
-    "org.healthbridge.stock.level-changed": "/api/v1/stock-levels/{subject}",
-    "org.healthbridge.stock.move-done": "/api/v1/stock-moves/{subject}",
-    "org.healthbridge.purchase.order-confirmed": "/api/v1/purchase-orders/{subject}",
-    "org.healthbridge.invoice.posted": "/api/v1/invoices/{subject}",
-    "org.healthbridge.invoice.paid": "/api/v1/invoices/{subject}",
-    "org.healthbridge.payment.received": "/api/v1/payments/{subject}",
-    "org.healthbridge.billing.milestone-reached": "/api/v1/billing-milestones/{subject}",
-    "org.healthbridge.hl7.message-accepted": "/api/v1/hl7/messages/{subject}",
+    "org.healthbridge.partner.upserted": "/api/v1/accounts/{odoo_ref}/status",
+    "org.healthbridge.partner.merged": "/api/v1/accounts/{odoo_ref}/status",
+    "org.healthbridge.purchase.order-confirmed": "/fhir/R4/SupplyRequest/{record_id}",
+    "org.healthbridge.invoice.posted": "/api/v1/invoices/{odoo_ref}",
+    "org.healthbridge.invoice.paid": "/api/v1/invoices/{odoo_ref}",
 }
-"""Route per event type without its version suffix; ``{subject}`` and ``{id}`` are filled."""
+"""The governed route that returns an event's details, per type without its version.
+
+``{record_id}`` and ``{odoo_ref}`` (``urn:healthbridge:odoo:<model>|<id>``) come from the
+subject (``<model>/<id>``), ``{subject}`` and ``{id}`` are filled as they are."""
 
 FALLBACK_TEMPLATE = "/api/v1/events/{id}"
-"""For a type without a route of its own: the event as the governed API shows it."""
+"""For a type without a route of its own (stock levels, moves, payments, milestones, HL7
+messages): the event by its id. The gateway does not serve it yet; a receiver that needs
+the facts of those types asks for full payloads through governance meanwhile."""
 
 _VERSION = re.compile(r"\.v\d+$")
 
@@ -45,11 +45,19 @@ class PayloadBuilder:
         """The governed API URL that returns the details of ``event``."""
         unversioned = _VERSION.sub("", str(event["type"]))
         template = self._templates.get(unversioned, FALLBACK_TEMPLATE)
-        subject = event.get("subject")
-        if "{subject}" in template and not subject:
+        subject = str(event.get("subject") or "")
+        model, _, record_id = subject.rpartition("/")
+        needs_record = "{record_id}" in template or "{odoo_ref}" in template
+        if (needs_record and not (model and record_id)) or (
+            "{subject}" in template and not subject
+        ):
             template = FALLBACK_TEMPLATE
         path = template.format(
-            subject=quote(str(subject or ""), safe=""), id=quote(str(event["id"]), safe="")
+            subject=quote(subject, safe=""),
+            record_id=quote(record_id, safe=""),
+            # The gateway names an Odoo record as ``urn:healthbridge:odoo:<model>|<id>``.
+            odoo_ref=quote(f"urn:healthbridge:odoo:{model}|{record_id}", safe=""),
+            id=quote(str(event["id"]), safe=""),
         )
         return self._base + path
 

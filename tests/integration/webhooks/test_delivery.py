@@ -33,7 +33,7 @@ class TestDelivery:
             "data": {
                 "id": "evt-000001",
                 "subject": "quant-1",
-                "link": "https://hub.example/api/v1/stock-levels/quant-1",
+                "link": "https://hub.example/api/v1/events/evt-000001",
             },
         }
         [got] = receiver.received

@@ -51,17 +51,33 @@ def event(**changes):
 
 
 def test_a_thin_body_links_to_the_governed_route_and_carries_no_data():
-    body = json.loads(PayloadBuilder("https://hub.example/").body(event(), full=False))
+    posted = event(type="org.healthbridge.invoice.posted.v1", subject="account.move/7")
+    body = json.loads(PayloadBuilder("https://hub.example/").body(posted, full=False))
 
     assert body == {
-        "type": STOCK,
+        "type": "org.healthbridge.invoice.posted.v1",
         "timestamp": "2026-11-24T10:00:00Z",
         "data": {
             "id": "evt-1",
-            "subject": "WH/Stock 7",
-            "link": "https://hub.example/api/v1/stock-levels/WH%2FStock%207",
+            "subject": "account.move/7",
+            "link": "https://hub.example/api/v1/invoices/urn%3Ahealthbridge%3Aodoo%3Aaccount.move%7C7",
         },
     }
+
+
+def test_a_confirmed_order_links_to_its_fhir_supply_request():
+    confirmed = event(
+        type="org.healthbridge.purchase.order-confirmed.v1", subject="purchase.order/12"
+    )
+    assert PayloadBuilder("https://hub.example").link(confirmed) == (
+        "https://hub.example/fhir/R4/SupplyRequest/12"
+    )
+
+
+def test_a_type_without_a_route_of_its_own_links_to_the_event():
+    assert PayloadBuilder("https://hub.example").link(event()) == (
+        "https://hub.example/api/v1/events/evt-1"
+    )
 
 
 def test_a_full_body_adds_the_event_data():
