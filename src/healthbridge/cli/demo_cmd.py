@@ -28,11 +28,15 @@ from healthbridge.cli.demo_activity import DemoActivity
 from healthbridge.cli.demo_partner import DemoPartner
 from healthbridge.cli.embedded import embedded_odoo
 from healthbridge.cli.output import console, fail, run
-from healthbridge.core import ConfigError, Settings, load_settings
+from healthbridge.core import ConfigError, HealthbridgeError, Settings, load_settings
 from healthbridge.gateway.hub_app import open_hub_app
+from healthbridge.governance import write_contracts
+from healthbridge.governance.catalog import write_example
+from healthbridge.registries import apply_catalog
 from healthbridge.sandbox.odoo.runner import RunningSandbox
 from healthbridge.services import apply_webhook_rules, plan_webhook_rules
-from healthbridge.worker import open_worker
+from healthbridge.services.governance import GovernanceSources
+from healthbridge.worker import Worker, open_worker
 
 DEMO_MODELS = ("res.partner", "product.product", "stock.quant", "purchase.order", "account.move")
 
@@ -139,6 +143,7 @@ async def _demo(
                 }
             )
             partner = await DemoPartner.register(worker.webhooks)
+            await _adopt_example_catalog(hub, worker)
             async with (
                 open_odoo(admin) as person,
                 mllp_listener(settings, hub.inbound.handle, port=0) as listener,
@@ -156,6 +161,41 @@ async def _demo(
                         await _save_snapshot(hub, activity, partner, snapshot)
                 finally:
                     await partner.stop()
+
+
+async def _adopt_example_catalog(hub: Hub, worker: Worker) -> None:
+    """Apply the example catalog, as a governance board would after approving it.
+
+    Its consumers become gateway clients and its webhook endpoints real endpoints, so
+    `healthbridge plan` shows nothing left to do and `report portfolio` renders it.
+    """
+    section = hub.settings.governance
+    catalog_dir = hub.settings.data_dir / "catalog"
+    if not any(catalog_dir.glob("*.yaml")):
+        write_example(catalog_dir)
+    contracts_dir = section.contracts_dir
+    if not contracts_dir.is_dir():  # run outside a checkout: the contracts of this version
+        contracts_dir = hub.settings.data_dir / "contracts"
+        write_contracts(contracts_dir, overwrite=True)
+    sources = GovernanceSources(catalog_dir, contracts_dir, section.odoo_admin_logins)
+    dispatcher = worker.webhooks.dispatcher
+    try:
+        outcome, registries = await apply_catalog(
+            hub.store.engine,
+            sources,
+            applied_by="demo",
+            approve_pending_as="demo-governance-board",
+            reason="the demo adopts the example catalog of a hospital group",
+            on_endpoints_changed=dispatcher.endpoints_changed if dispatcher else None,
+        )
+    except HealthbridgeError as exc:
+        console.print(f"[yellow]the example catalog was not applied:[/] {exc.safe_message}")
+        return
+    console.print(
+        f"applied the example catalog in {catalog_dir}: {len(outcome.applied)} changes, "
+        f"{len(registries.created_clients)} clients and {len(registries.created_endpoints)} "
+        f"webhook endpoints registered (see: healthbridge report portfolio --catalog {catalog_dir})"
+    )
 
 
 async def _capture_from_now(hub: Hub) -> None:

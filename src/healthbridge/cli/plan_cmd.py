@@ -17,8 +17,8 @@ from healthbridge.cli.output import console, errors, fail, run
 from healthbridge.core import Settings
 from healthbridge.governance.applied import Approval
 from healthbridge.governance.plan import ROLES
+from healthbridge.registries import HubRegistries
 from healthbridge.services import governance
-from healthbridge.services.governance_hub import UnwiredHub
 from healthbridge.services.governance_ports import HubPort
 from healthbridge.store.approvals import Approvals
 from healthbridge.store.catalog_state import CatalogState
@@ -30,15 +30,35 @@ _VALUE_LIMIT = 60
 
 
 @asynccontextmanager
-async def open_hub_registries(_settings: Settings) -> AsyncIterator[HubPort]:
-    """The hub's registries that ``apply`` changes.
+async def open_hub_registries(settings: Settings) -> AsyncIterator[HubPort]:
+    """The hub's registries that ``apply`` changes (``healthbridge.registries``).
 
-    Until the gateway, events, webhooks, workflows and observability registries are
-    adapted to ``HubPort`` (the composition root does that), this is ``UnwiredHub``:
-    apply then records the catalog state only, and says so.
+    Consumers (gateway clients) and webhook endpoints change at once; the other kinds
+    are carried by the applied catalog state. After a successful apply this names the
+    clients and endpoints it created: their secrets are never printed by apply (it runs
+    in CI logs), the operator fetches each once with ``rotate-secret``.
     """
-    errors.print("[yellow]note[/] no hub registries are wired: apply records the state only")
-    yield UnwiredHub()
+    async with open_store(settings) as store:
+        hub = HubRegistries(store.engine)
+        yield hub
+    for client_id in hub.created_clients:
+        console.print(
+            f"client {escape(client_id)} created: get its secret (shown once) with "
+            f"`healthbridge clients rotate-secret {escape(client_id)}`",
+            soft_wrap=True,
+        )
+    for endpoint in hub.created_endpoints:
+        console.print(
+            f"webhook endpoint {endpoint} created: get its signing secret with "
+            f"`healthbridge webhooks rotate-secret {endpoint}`",
+            soft_wrap=True,
+        )
+    errors.print(
+        "[yellow]note[/] "
+        + ", ".join(hub.state_only_kinds)
+        + " have no live registry: they are in force through the applied catalog state "
+        "(read at the next hub start; subscriptions are delivered through their endpoints)"
+    )
 
 
 @asynccontextmanager

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -20,6 +22,24 @@ app = typer.Typer(
 )
 
 STATES: tuple[str, ...] = TASK_STATES
+OPERATOR_ENV = "HEALTHBRIDGE_OPERATOR"
+BY_HELP = (
+    "Who decides (recorded with the decision); default: $HEALTHBRIDGE_OPERATOR, "
+    "else your login name."
+)
+
+
+def _decider(by: str | None) -> str:
+    """The name recorded with a decision: --by, the operator variable, or the login name."""
+    if by:
+        return by
+    named = os.environ.get(OPERATOR_ENV)
+    if named:
+        return named
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        fail(f"say who decides with --by (or set {OPERATOR_ENV})")
 
 
 def _settings() -> Settings:
@@ -80,23 +100,28 @@ async def _list(settings: Settings, states: list[str], assignee: str | None, ove
 @app.command("approve")
 def approve(
     task_id: Annotated[str, typer.Argument(help="The task id (see `tasks list`).")],
-    by: Annotated[str, typer.Option(help="Who decides (recorded with the decision).")],
     reason: Annotated[str | None, typer.Option(help="Why (recorded).")] = None,
+    by: Annotated[str | None, typer.Option(help=BY_HELP)] = None,
 ) -> None:
     """Approve a task; the waiting workflow continues at once.
 
+    Works beside a running hub: the decision is stored in the hub's data_dir and
+    delivered to the waiting run through the workflow system database.
+
     Examples:
+
+        healthbridge tasks approve replenishment-26-12-evt-1/approval --reason "ward is short"
 
         healthbridge tasks approve replenishment-26-12-evt-1/approval --by alice
     """
-    run(_decide(_settings(), task_id, "approved", by, reason))
+    run(_decide(_settings(), task_id, "approved", _decider(by), reason))
 
 
 @app.command("reject")
 def reject(
     task_id: Annotated[str, typer.Argument(help="The task id (see `tasks list`).")],
-    by: Annotated[str, typer.Option(help="Who decides (recorded with the decision).")],
     reason: Annotated[str, typer.Option(help="Why (required for a rejection).")],
+    by: Annotated[str | None, typer.Option(help=BY_HELP)] = None,
 ) -> None:
     """Reject a task; the workflow compensates what it did and ends.
 
@@ -105,7 +130,7 @@ def reject(
         healthbridge tasks reject replenishment-26-12-evt-1/approval --by alice \\
             --reason "ordered elsewhere"
     """
-    run(_decide(_settings(), task_id, "rejected", by, reason))
+    run(_decide(_settings(), task_id, "rejected", _decider(by), reason))
 
 
 async def _decide(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from healthbridge.core.clock import Clock, SystemClock
 from healthbridge.core.sections.workflows import WorkflowsSettings
+from healthbridge.services.event_ports import EventPublisherPort
 from healthbridge.services.ports import OdooPort
 from healthbridge.services.reconciliation import MirrorPort, ReportPort
 from healthbridge.services.workflow_ports import PayerPort, SupplierPort, TaskBoardPort
@@ -32,6 +33,8 @@ class WorkflowDependencies:
     reports: ReportPort
     payer: PayerPort | None = None
     """The payer for claims; None when no payer client secret is configured."""
+    events: EventPublisherPort | None = None
+    """Where notifications are published (the event bus); None when no bus is wired."""
     clock: Clock = field(default_factory=SystemClock)
     on_pause: Callable[[str], None] | None = None
     """Called when a step stops at ``settings.pause_at_step`` (fault drills only)."""

@@ -42,6 +42,10 @@ PHI_KEYS = frozenset(
         "ssn",
         "mrn",
         "identifier",
+        "identifiers",
+        "names",
+        "telecom",
+        "addresses",
     }
 )
 """Input keys masked in every view; ``product_name`` and the like stay readable."""

@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from healthbridge.core.clock import Clock, SystemClock
 from healthbridge.core.sections.workflows import WorkflowsSettings
+from healthbridge.services.event_ports import EventPublisherPort
 from healthbridge.services.ports import OdooPort
 from healthbridge.store.reconciliation import BatchMirror, ReconciliationReports
 from healthbridge.store.tasks import HumanTasks
@@ -120,10 +121,11 @@ def _register_workflows() -> None:
     # Importing the workflow modules registers their functions with DBOS; recovery
     # finds a run's function by its registered name, so all must load before launch.
     from healthbridge.workflows.batch import workflow as batch  # noqa: PLC0415
+    from healthbridge.workflows.patient_update import workflow as patient_update  # noqa: PLC0415
     from healthbridge.workflows.payer_claim import workflow as payer_claim  # noqa: PLC0415
     from healthbridge.workflows.replenishment import workflow as replenishment  # noqa: PLC0415
 
-    del batch, payer_claim, replenishment
+    del batch, patient_update, payer_claim, replenishment
 
 
 @asynccontextmanager
@@ -180,14 +182,15 @@ async def open_workflows(
     data_dir: Path,
     engine: AsyncEngine,
     odoo: OdooPort,
+    events: EventPublisherPort | None = None,
     heartbeat: bool = True,
     schedule_batch: bool = False,
     clock: Clock | None = None,
     on_pause: Callable[[str], None] | None = None,
 ) -> AsyncIterator[WorkflowRuntime]:
     """The runtime with every step port wired: the store's repositories on ``engine``,
-    ``odoo``, a supplier client and (with a payer client secret) a payer client with its
-    token cache, all closed on exit.
+    ``odoo``, ``events`` (the bus, for notifications), a supplier client and (with a payer
+    client secret) a payer client with its token cache, all closed on exit.
 
     The worker calls this with the store engine and Odoo client bootstrap built; a
     one-off command (``reconcile run``) passes its own executor id and ``heartbeat=False``
@@ -205,6 +208,7 @@ async def open_workflows(
             odoo=odoo,
             supplier=supplier,
             payer=payer,
+            events=events,
             tasks=HumanTasks(engine),
             mirror=BatchMirror(engine),
             reports=ReconciliationReports(engine),

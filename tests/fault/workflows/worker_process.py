@@ -13,12 +13,18 @@ import asyncio
 import dataclasses
 import json
 import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from dbos import DBOS
 
+from healthbridge.canonical.patient import Patient
 from healthbridge.core.sections.workflows import WorkflowsSettings
+from healthbridge.mappings.odoo.systems import identifier_type
+from healthbridge.services.event_ports import OutgoingEvent
+from healthbridge.workflows.patient_update import PatientUpdate, start_patient_update
 from healthbridge.workflows.payer_claim import InvoiceToPayer, start_invoice_to_payer
 from healthbridge.workflows.replenishment import start_replenishment
 from tests.integration.workflows.harness import open_stack, stock_low
@@ -27,6 +33,34 @@ from tests.integration.workflows.harness import open_stack, stock_low
 def _say(value: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(value, default=str) + "\n")
     sys.stdout.flush()
+
+
+@dataclasses.dataclass(frozen=True)
+class _Published:
+    event_id: str
+
+
+class _StdoutPublisher:
+    """An event publisher port that reports each publish as a line (no bus in this process)."""
+
+    async def publish_all(self, items: Sequence[OutgoingEvent]) -> Sequence[object]:
+        for item in items:
+            _say({"published": item.source_key})
+        return [_Published(str(item.source_key)) for item in items]
+
+
+def patient_update_for(mrn: str) -> PatientUpdate:
+    """An A08 update of the patient ``mrn`` (the same facts in every process)."""
+    patient = Patient.model_validate(
+        {
+            "identifiers": [{"system": "urn:mrn", "value": mrn, "type": identifier_type("MR")}],
+            "names": [{"family": "Claes", "given": ["Lena"]}],
+            "telecom": [{"system": "phone", "value": "+32 3 555 00 00"}],
+        }
+    )
+    return PatientUpdate.of(
+        patient, message_id=f"kill-{mrn}", occurred_at=datetime(2026, 11, 24, tzinfo=UTC)
+    )
 
 
 def _register_new_code() -> None:
@@ -50,6 +84,7 @@ async def _run(options: dict[str, Any]) -> None:
         settings=settings,
         on_pause=lambda step: _say({"paused": step}),
         heartbeat=bool(options.get("heartbeat")),
+        events=_StdoutPublisher(),
     ):
         _say({"ready": settings.executor_id, "version": DBOS.application_version})
         workflow_id = options.get("wait_for")
@@ -59,6 +94,9 @@ async def _run(options: dict[str, Any]) -> None:
         if options.get("claim"):
             request = InvoiceToPayer(invoice_id=int(options["claim"]), coverage="M-1")
             workflow_id = (await start_invoice_to_payer(request)).workflow_id
+        if options.get("patient"):
+            update = patient_update_for(options["patient"])
+            workflow_id = (await start_patient_update(update)).workflow_id
         if workflow_id:
             handle = await DBOS.retrieve_workflow_async(workflow_id)
             outcome = await handle.get_result()

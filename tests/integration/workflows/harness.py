@@ -17,6 +17,7 @@ from pydantic import SecretStr
 from healthbridge.connectors.odoo import OdooClient
 from healthbridge.core.sections.workflows import WorkflowsSettings
 from healthbridge.core.settings import OdooSettings
+from healthbridge.services.event_ports import EventPublisherPort
 from healthbridge.store import create_store_engine, upgrade_engine
 from healthbridge.store.reconciliation import BatchMirror, ReconciliationReports
 from healthbridge.store.tasks import HumanTasks
@@ -46,6 +47,7 @@ async def open_stack(
     odoo_database: str,
     odoo_api_key: str,
     settings: WorkflowsSettings,
+    events: EventPublisherPort | None = None,
     on_pause: Callable[[str], None] | None = None,
     heartbeat: bool = False,
     schedule_batch: bool = False,
@@ -65,6 +67,7 @@ async def open_stack(
                 data_dir=data_dir,
                 engine=engine,
                 odoo=odoo,
+                events=events,
                 heartbeat=heartbeat,
                 schedule_batch=schedule_batch,
                 on_pause=on_pause,

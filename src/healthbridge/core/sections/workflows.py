@@ -106,6 +106,12 @@ class WorkflowsSettings(Section):
     claim_denial_assignee: str = Field(
         "billing", description="Who gets the task opened when a payer denies a claim."
     )
+    claim_partner_tag: str = Field(
+        "Patient",
+        min_length=1,
+        description="A posted invoice is claimed from the payer when its partner carries "
+        "this tag and a ref (the member id sent as the coverage).",
+    )
     batch_schedule: str = Field(
         "0 */15 * * * *",
         description="Cron (6 fields, with seconds) of the scheduled batch sync.",
