@@ -31,9 +31,11 @@ def verify() -> None:
 
     Exits 0 when intact, 3 when an entry was changed, inserted or deleted.
 
-    Example:
+    Examples:
 
         healthbridge audit verify
+
+        healthbridge audit verify || echo "the audit trail was tampered with"
     """
     result = run(_verify(_settings()))
     if result.broken is None:

@@ -80,9 +80,11 @@ async def _add(
 def list_clients() -> None:
     """List clients: id, name, environment, purpose, scopes, enabled. Never secrets.
 
-    Example:
+    Examples:
 
         healthbridge clients list
+
+        HEALTHBRIDGE_DATA_DIR=/var/lib/healthbridge healthbridge clients list
     """
     run(_list(_settings()))
 

@@ -106,4 +106,12 @@ def test_invalid_yaml_names_the_line() -> None:
 
 
 def test_the_secret_paths_cover_every_secret_setting() -> None:
-    assert set(secret_paths()) == {("odoo", "api_key"), ("capture", "webhook_secret")}
+    assert set(secret_paths()) == {
+        ("odoo", "api_key"),
+        ("capture", "webhook_secret"),
+        ("events", "encryption_keys"),
+        ("gateway", "key_encryption_secret"),
+        ("observability", "notify_url"),
+        ("observability", "oncall_page_url"),
+        ("workflows", "payer_client_secret"),
+    }
