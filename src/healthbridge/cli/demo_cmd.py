@@ -9,11 +9,14 @@ import json
 import shutil
 import signal
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from fastapi import APIRouter
 from pydantic import SecretStr
 from rich.console import Console, Group
 from rich.json import JSON
@@ -26,17 +29,23 @@ from healthbridge.canonical import Watermark
 from healthbridge.cli.changes_view import changes_table
 from healthbridge.cli.demo_activity import DemoActivity
 from healthbridge.cli.demo_partner import DemoPartner
+from healthbridge.cli.demo_replenishment import DemoReplenishment
 from healthbridge.cli.embedded import embedded_odoo
 from healthbridge.cli.output import console, fail, run
 from healthbridge.core import ConfigError, HealthbridgeError, Settings, load_settings
 from healthbridge.gateway.hub_app import open_hub_app
+from healthbridge.gateway.routes.operations import operations_router
 from healthbridge.governance import write_contracts
 from healthbridge.governance.catalog import write_example
 from healthbridge.registries import apply_catalog
 from healthbridge.sandbox.odoo.runner import RunningSandbox
+from healthbridge.sandbox.supplier.server import start_supplier
 from healthbridge.services import apply_webhook_rules, plan_webhook_rules
 from healthbridge.services.governance import GovernanceSources
+from healthbridge.store.tasks import HumanTasks
 from healthbridge.worker import Worker, open_worker
+from healthbridge.workflows.operations import WorkflowAdmin
+from healthbridge.workflows.worker import open_workflow_worker
 
 DEMO_MODELS = ("res.partner", "product.product", "stock.quant", "purchase.order", "account.move")
 
@@ -123,11 +132,43 @@ def _fresh(settings: Settings) -> None:
 async def _demo(
     configured: Settings, duration: float, live: bool, interval: float, snapshot: Path | None
 ) -> None:
+    supplier = await start_supplier()
+    configured = configured.model_copy(
+        update={
+            "workflows": configured.workflows.model_copy(
+                update={
+                    "supplier_url": supplier.url,
+                    # 50 units at the supplier's price are above it: a person approves.
+                    "approval_threshold": 100.0,
+                    "reorder_point": 10.0,
+                    "reorder_quantity": 50.0,
+                    "task_due_seconds": 900.0,
+                }
+            )
+        }
+    )
+    try:
+        await _demo_with_supplier(configured, duration, live, interval, snapshot)
+    finally:
+        await supplier.stop()
+
+
+async def _demo_with_supplier(
+    configured: Settings, duration: float, live: bool, interval: float, snapshot: Path | None
+) -> None:
     async with embedded_odoo(configured) as (settings, sandbox):
         assert sandbox is not None  # the demo refuses a configured Odoo above
         async with (
             open_hub(settings) as hub,
-            open_hub_app(hub) as surface,
+            open_workflow_worker(
+                settings.workflows,
+                data_dir=settings.data_dir,
+                engine=hub.store.engine,
+                odoo=hub.odoo,
+                bus=hub.events,
+            ),
+            _workflow_operations(hub) as operations,
+            open_hub_app(hub, extra_routers=operations) as surface,
             serve_http(surface.app, settings.server.host, settings.server.port) as http,
             open_worker(hub, api_base_url=http.url) as worker,
         ):
@@ -151,16 +192,29 @@ async def _demo(
                 activity = DemoActivity(
                     person, sandbox, http.url, secret.get_secret_value(), listener.address
                 )
+                ward = DemoReplenishment(
+                    person,
+                    HumanTasks(hub.store.engine),
+                    settings.data_dir,
+                    settings.workflows.reorder_point,
+                )
                 await activity.install_hand_made_rule()
                 await _capture_from_now(hub)
                 try:
                     await _run_flow(
-                        hub, activity, partner, sandbox, http.url, duration, live, interval
+                        hub, activity, partner, ward, sandbox, http.url, duration, live, interval
                     )
                     if snapshot is not None:
-                        await _save_snapshot(hub, activity, partner, snapshot)
+                        await _save_snapshot(hub, activity, partner, ward, snapshot)
                 finally:
                     await partner.stop()
+
+
+@asynccontextmanager
+async def _workflow_operations(hub: Hub) -> AsyncIterator[list[APIRouter]]:
+    """The workflows and tasks API over the worker this process runs."""
+    with WorkflowAdmin.open(hub.settings.workflows, hub.settings.data_dir) as admin:
+        yield [operations_router(admin, HumanTasks(hub.store.engine))]
 
 
 async def _adopt_example_catalog(hub: Hub, worker: Worker) -> None:
@@ -216,6 +270,7 @@ async def _run_flow(
     hub: Hub,
     activity: DemoActivity,
     partner: DemoPartner,
+    ward: DemoReplenishment,
     sandbox: RunningSandbox,
     hub_url: str,
     duration: float,
@@ -248,17 +303,19 @@ async def _run_flow(
             with Live(console=console, refresh_per_second=4, transient=False) as screen:
                 while going():
                     await activity.step()
-                    if (news := await partner.step()) is not None:
-                        activity.log.append(news)
-                    screen.update(await _view(hub, activity, partner, header))
+                    for news in (await partner.step(), await ward.step()):
+                        if news is not None:
+                            activity.log.append(news)
+                    screen.update(await _view(hub, activity, partner, ward, header))
                     await pause()
         else:
             console.print(header)
             while going():
                 line = await activity.step()
                 console.print(f"[dim]{time.strftime('%H:%M:%S')}[/] {line}")
-                if (news := await partner.step()) is not None:
-                    console.print(f"[dim]{time.strftime('%H:%M:%S')}[/] {news}")
+                for news in (await partner.step(), await ward.step()):
+                    if news is not None:
+                        console.print(f"[dim]{time.strftime('%H:%M:%S')}[/] {news}")
                 await pause()
         if partner.down:  # end on a working partner, so what was retried is delivered
             partner.down = False
@@ -278,23 +335,28 @@ async def _run_flow(
         console.print("FHIR R4 Patient the hub would serve for the last admission:")
         console.print(JSON.from_data(activity.last_fhir_patient))
     console.print(Panel(await partner.summary(), title="Clinic CRM (webhook receiver)"))
+    console.print(Panel(await ward.summary(), title="Supply replenishment (durable workflow)"))
     console.print(await _summary(hub, activity))
 
 
 async def _save_snapshot(
-    hub: Hub, activity: DemoActivity, partner: DemoPartner, path: Path
+    hub: Hub, activity: DemoActivity, partner: DemoPartner, ward: DemoReplenishment, path: Path
 ) -> None:
     """The final screen as an SVG, for READMEs and incident write-ups."""
     recorder = Console(record=True, width=150, file=io.StringIO())
     recorder.print(
-        await _view(hub, activity, partner, "Healthbridge demo: from Odoo to a partner, governed")
+        await _view(
+            hub, activity, partner, ward, "Healthbridge demo: from Odoo to a partner, governed"
+        )
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     recorder.save_svg(str(path), title="healthbridge demo")
     console.print(f"saved a picture of the final screen to [cyan]{path}[/]")
 
 
-async def _view(hub: Hub, activity: DemoActivity, partner: DemoPartner, header: str) -> Group:
+async def _view(
+    hub: Hub, activity: DemoActivity, partner: DemoPartner, ward: DemoReplenishment, header: str
+) -> Group:
     rows = await hub.store.changes.latest(10)
     recent = "\n".join(activity.log[-6:]) or "[dim]starting...[/]"
     parts: list[Any] = [
@@ -305,6 +367,7 @@ async def _view(hub: Hub, activity: DemoActivity, partner: DemoPartner, header: 
             await partner.summary(),
             title="Clinic CRM: signed thin notifications (Standard Webhooks) from the hub",
         ),
+        Panel(await ward.summary(), title="Supply replenishment: a durable workflow (DBOS)"),
     ]
     if activity.last_fhir_patient is not None:
         parts.append(

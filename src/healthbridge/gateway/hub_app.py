@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from sqlalchemy import text
 
 from healthbridge.bootstrap import Hub
@@ -40,7 +40,9 @@ class HubApp:
 
 
 @asynccontextmanager
-async def open_hub_app(hub: Hub, *, rebuild_read_model: bool = True) -> AsyncIterator[HubApp]:
+async def open_hub_app(
+    hub: Hub, *, rebuild_read_model: bool = True, extra_routers: Sequence[APIRouter] = ()
+) -> AsyncIterator[HubApp]:
     """The hub's app, its read model warm and followed until exit.
 
     With ``rebuild_read_model`` the read model is rebuilt from Odoo at start (a hub that
@@ -72,6 +74,7 @@ async def open_hub_app(hub: Hub, *, rebuild_read_model: bool = True) -> AsyncIte
                 metrics_public=settings.observability.metrics_public,
                 metrics_scope=settings.observability.metrics_scope,
             ),
+            *extra_routers,
         ]
         app = create_app(hub.intake, settings, runtime, routers=routers)
         stop = asyncio.Event()
