@@ -43,10 +43,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from healthbridge.core.clock import utc_now
 from healthbridge.core.errors import ConflictError, InvalidRequestError
+from healthbridge.governance.applied import Approval
+from healthbridge.security.audit_chain import AuditRecord
 from healthbridge.services import governance
 from healthbridge.services.governance import ApplyOutcome, GovernanceSources
 from healthbridge.services.governance_ports import ResourceRegistry
 from healthbridge.store.approvals import Approvals
+from healthbridge.store.audit_log import AuditLog
 from healthbridge.store.catalog_state import CatalogState
 from healthbridge.store.clients import ClientRegistry
 from healthbridge.store.security_schema import gateway_clients
@@ -316,8 +319,43 @@ async def apply_catalog(
     state, approvals = CatalogState(engine), Approvals(engine)
     if approve_pending_as is not None:
         await governance.approve_pending(
-            sources, state, approvals, approved_by=approve_pending_as, reason=reason
+            sources,
+            state,
+            approvals,
+            approved_by=approve_pending_as,
+            reason=reason,
+            audit=ApprovalAudit(engine),
         )
     hub = HubRegistries(engine, on_endpoints_changed=on_endpoints_changed)
     outcome = await governance.apply(sources, state, approvals, hub, applied_by=applied_by)
     return outcome, hub
+
+
+class ApprovalAudit:
+    """Governance approvals appended to the gateway's hash-chained audit log.
+
+    An approval becomes one audit entry naming who approved which plan item (by its id
+    and hash) in which role; the reason stays in the approvals table, bound to the entry
+    by the approval's id, so free text never enters the chain.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._log = AuditLog(engine)
+
+    async def approval_recorded(self, approval: Approval) -> None:
+        """Append one entry for ``approval``; the chain then proves it was not altered."""
+        await self._log.append(
+            [
+                AuditRecord(
+                    at=approval.approved_at,
+                    method="APPROVE",
+                    route=f"governance/{approval.role}/{approval.change_id}",
+                    status=200,
+                    outcome="ok",
+                    trace_id=uuid.uuid4().hex,
+                    principal_kind="user",
+                    user=approval.approved_by,
+                    records=(f"approval:{approval.id}", f"plan-item:{approval.item_hash}"),
+                )
+            ]
+        )

@@ -17,7 +17,7 @@ from healthbridge.cli.output import console, errors, fail, run
 from healthbridge.core import Settings
 from healthbridge.governance.applied import Approval
 from healthbridge.governance.plan import ROLES
-from healthbridge.registries import HubRegistries
+from healthbridge.registries import ApprovalAudit, HubRegistries
 from healthbridge.services import governance
 from healthbridge.services.governance_ports import HubPort
 from healthbridge.store.approvals import Approvals
@@ -202,9 +202,16 @@ async def _approve(
     reason: str,
     role: str | None,
 ) -> Any:
-    async with _stores(settings) as (state, approvals):
+    async with open_store(settings) as store:
         return await governance.approve(
-            sources, state, approvals, change_id=change, approved_by=by, reason=reason, role=role
+            sources,
+            CatalogState(store.engine),
+            Approvals(store.engine),
+            change_id=change,
+            approved_by=by,
+            reason=reason,
+            role=role,
+            audit=ApprovalAudit(store.engine),
         )
 
 
@@ -242,9 +249,14 @@ async def _latest(settings: Settings, limit: int) -> list[Approval]:
 async def _approve_all(
     settings: Settings, sources: governance.GovernanceSources, by: str, reason: str
 ) -> list[Any]:
-    async with _stores(settings) as (state, approvals):
+    async with open_store(settings) as store:
         return await governance.approve_pending(
-            sources, state, approvals, approved_by=by, reason=reason
+            sources,
+            CatalogState(store.engine),
+            Approvals(store.engine),
+            approved_by=by,
+            reason=reason,
+            audit=ApprovalAudit(store.engine),
         )
 
 

@@ -19,6 +19,7 @@ from healthbridge.services import governance
 from healthbridge.services.governance import GovernanceSources
 from healthbridge.services.governance_hub import ApplyFailedError
 from healthbridge.store.approvals import Approvals
+from healthbridge.store.audit_log import AuditLog
 from healthbridge.store.catalog_state import CatalogState
 from healthbridge.store.clients import ClientRegistry
 from healthbridge.store.webhook_endpoints import WebhookEndpoints
@@ -275,3 +276,19 @@ async def test_apply_catalog_applies_the_example_at_start_and_then_does_nothing(
     assert set(hub.created_clients) == set(EXAMPLE_CONSUMERS)
     assert again.revision is None
     assert await ClientRegistry(engine).enabled_ids() == set(EXAMPLE_CONSUMERS)
+
+
+async def test_every_approval_is_an_entry_of_the_hash_chained_audit_log(
+    sources: GovernanceSources, engine: AsyncEngine
+) -> None:
+    await apply_catalog(engine, sources, applied_by="demo", approve_pending_as="board-member")
+
+    approvals = await Approvals(engine).latest(1000)
+    entries = await AuditLog(engine).entries(limit=1000)
+    approved = [e.record for e in entries if e.record.method == "APPROVE"]
+
+    assert approvals
+    assert len(approved) == len(approvals)
+    assert {r.user for r in approved} == {"board-member"}
+    assert {r.records[0] for r in approved} == {f"approval:{a.id}" for a in approvals}
+    assert (await AuditLog(engine).verify()).intact
