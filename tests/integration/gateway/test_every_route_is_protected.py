@@ -15,10 +15,33 @@ import pytest
 from fastapi import APIRouter, FastAPI, WebSocket
 from fastapi.routing import iter_route_contexts
 
+from healthbridge.gateway.health import health_router
 from healthbridge.gateway.public import public_routes
+from healthbridge.gateway.routes import RouteServices, business_routers, fhir_router
+from healthbridge.gateway.routes.operations import operations_router
+from healthbridge.workflows.operations import WorkflowAdmin
 from tests.integration.gateway.conftest import bearer
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class Unreachable:
+    """Stands for every service behind the routes: a refused call must never reach one."""
+
+    def __getattr__(self, name: str):
+        raise AssertionError(f"a refused request reached a service ({name})")
+
+
+@pytest.fixture
+def extra_routers() -> list[APIRouter]:
+    """Every router the hub serves (as gateway/hub_app.py and the demo include them)."""
+    services = RouteServices.build(Unreachable(), Unreachable())
+    return [
+        *business_routers(services),
+        fhir_router(services),
+        health_router([]),
+        operations_router(WorkflowAdmin(Unreachable()), Unreachable()),
+    ]
 
 
 def protected_requests(app: FastAPI) -> list[tuple[str, str]]:
