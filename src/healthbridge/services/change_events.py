@@ -111,13 +111,29 @@ class ChangeRelay:
             if report.changes < self._page_size:
                 return total
 
-    async def run(self, stop: asyncio.Event, *, interval: float = 0.5) -> None:
-        """Relay until ``stop`` is set, waiting ``interval`` seconds when idle."""
+    async def run(
+        self, stop: asyncio.Event, *, interval: float = 0.5, max_backoff: float = 30.0
+    ) -> None:
+        """Relay until ``stop`` is set, waiting ``interval`` seconds when idle.
+
+        A failed round (NATS away, the store busy, Odoo down) is logged and retried with
+        doubling waits; the cursor did not move, so nothing is skipped, and the message
+        ids make the retried publishes duplicates JetStream drops.
+        """
+        wait = interval
         while not stop.is_set():
-            report = await self.run_once()
-            if report.changes < self._page_size:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), interval)
+            try:
+                report = await self.run_once()
+            except Exception as exc:  # a relay that dies silently loses every later change
+                code = getattr(exc, "code", type(exc).__name__)
+                log.warning("change_relay_round_failed", error=code, retry_in=wait)
+                wait = min(wait * 2, max_backoff)
+            else:
+                wait = interval
+                if report.changes >= self._page_size:
+                    continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), wait)
 
     async def _read(self, page: list[RecordedChange]) -> dict[tuple[str, int], Record]:
         ids: dict[str, set[int]] = defaultdict(set)

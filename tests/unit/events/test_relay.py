@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -150,3 +151,32 @@ def test_one_change_version_gives_one_event_id():
     assert event_id(StockLevelChanged.event_type, key) == event_id(
         StockLevelChanged.event_type, source_key(change("stock.quant", 1, 1))
     )
+
+
+class FlakyPublisher(FakePublisher):
+    """Refuses the first ``failures`` rounds, as NATS does while it restarts."""
+
+    def __init__(self, failures: int) -> None:
+        super().__init__()
+        self.failures = failures
+
+    async def publish_all(self, items: Sequence[OutgoingEvent]) -> Sequence[object]:
+        if self.failures:
+            self.failures -= 1
+            raise RuntimeError("not acknowledged")
+        return await super().publish_all(items)
+
+
+async def test_a_running_relay_outlives_failed_rounds_and_publishes_once_they_pass():
+    publisher, cursors, stop = FlakyPublisher(failures=3), FakeCursors(), asyncio.Event()
+    relay = ChangeRelay(FakeFeed(FEED), cursors, publisher, FakeOdoo())
+
+    task = asyncio.create_task(relay.run(stop, interval=0.001, max_backoff=0.01))
+    async with asyncio.timeout(5):
+        while cursors.positions.get("odoo-changes") != 5:  # noqa: ASYNC110 - a fake has no signal
+            await asyncio.sleep(0.005)
+    stop.set()
+    await task
+
+    assert publisher.failures == 0
+    assert len(publisher.published) == 3

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Response
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from healthbridge.canonical.classification import FINANCIAL, OPERATIONAL, PUBLIC
 from healthbridge.canonical.orders import OrderPriority
@@ -17,6 +17,22 @@ from healthbridge.security.principal import Principal
 from healthbridge.services.orders import OrderLineRequest, SupplyOrderRequest, SupplyOrders
 from healthbridge.services.partners import parse_ref
 
+# Decimals travel as JSON numbers or as decimal strings; the documented string forms are
+# exactly those the model accepts (pydantic's own schema leaves the string unconstrained).
+_POSITIVE = {
+    "anyOf": [
+        {"type": "number", "exclusiveMinimum": 0},
+        {"type": "string", "pattern": r"^0*([1-9][0-9]*(\.[0-9]+)?|0?\.[0-9]*[1-9][0-9]*)$"},
+    ]
+}
+_NON_NEGATIVE = {
+    "anyOf": [
+        {"type": "number", "minimum": 0},
+        {"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?$"},
+        {"type": "null"},
+    ]
+}
+
 
 class OrderLineBody(BaseModel):
     """One line, after SupplyOrderLine: the product by GTIN or internal reference."""
@@ -24,8 +40,8 @@ class OrderLineBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     product: str = Field(min_length=1, max_length=128, description="GTIN or internal reference")
-    quantity: Decimal = Field(gt=0)
-    unit_price: Decimal | None = Field(None, ge=0)
+    quantity: Annotated[Decimal, Field(gt=0), WithJsonSchema(_POSITIVE)]
+    unit_price: Annotated[Decimal | None, Field(ge=0), WithJsonSchema(_NON_NEGATIVE)] = None
     currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
 
 
