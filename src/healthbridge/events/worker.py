@@ -43,6 +43,9 @@ from healthbridge.store.dead_letters import AttemptError, DeadLetters
 
 log = structlog.get_logger(__name__)
 
+FOLLOW_UP = 0.005
+"""Seconds a batch waits for more once its first message is in."""
+
 ERROR_PAUSE_SECONDS = 0.5
 
 
@@ -126,9 +129,7 @@ class SubscriptionWorker:
         try:
             while not self._stopping.is_set():
                 try:
-                    messages = await pull.fetch(
-                        self._settings.fetch_batch, timeout=self._settings.fetch_timeout_seconds
-                    )
+                    messages = await self._fetch(pull)
                 except (nats.errors.TimeoutError, TimeoutError):
                     continue  # nothing to fetch (nats-py raises either)
                 except (nats.errors.Error, nats.js.errors.Error) as exc:
@@ -154,6 +155,20 @@ class SubscriptionWorker:
         finally:
             with contextlib.suppress(Exception):
                 await pull.unsubscribe()
+
+    async def _fetch(self, pull: JetStreamContext.PullSubscription) -> list[Msg]:
+        """The next batch: wait for one message, then take what is already there.
+
+        A single lingering pull for the whole batch would hold the first message until
+        the batch filled or the pull expired — up to a second of latency for every event
+        that arrives alone. Waiting for one and then asking without waiting keeps a
+        trickle fast and still fills batches under load.
+        """
+        messages: list[Msg] = await pull.fetch(1, timeout=self._settings.fetch_timeout_seconds)
+        if self._settings.fetch_batch > 1:
+            with contextlib.suppress(nats.errors.TimeoutError, TimeoutError):
+                messages += await pull.fetch(self._settings.fetch_batch - 1, timeout=FOLLOW_UP)
+        return messages
 
     async def process(self, messages: Sequence[Msg], stream: str) -> None:
         """Handle one fetched batch and settle every message in it."""
