@@ -125,9 +125,9 @@ class ChangeRelay:
             try:
                 report = await self.run_once()
             except Exception as exc:  # a relay that dies silently loses every later change
+                wait = min(wait * 2, max_backoff)
                 code = getattr(exc, "code", type(exc).__name__)
                 log.warning("change_relay_round_failed", error=code, retry_in=wait)
-                wait = min(wait * 2, max_backoff)
             else:
                 wait = interval
                 if report.changes >= self._page_size:
