@@ -126,6 +126,13 @@ class CaptureSettings(_Section):
         2.0, ge=0, le=3600, description="How far back each poll re-reads to catch late commits."
     )
     page_size: int = Field(200, ge=1, le=10_000, description="Records per poller page.")
+    max_backoff_seconds: float = Field(
+        15.0,
+        gt=0,
+        le=3600,
+        description="Longest wait between poller rounds while Odoo fails: how late capture "
+        "may resume after Odoo is back.",
+    )
 
 
 class ServerSettings(_Section):

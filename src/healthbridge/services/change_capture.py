@@ -239,6 +239,7 @@ class ChangePoller:
             page_size=settings.page_size,
             overlap_seconds=settings.overlap_seconds,
             poll_interval_seconds=settings.poll_interval_seconds,
+            max_backoff_seconds=settings.max_backoff_seconds,
             clock=clock,
         )
 
