@@ -34,6 +34,8 @@ from healthbridge.webhooks.notifier import OwnerNotifier
 from healthbridge.webhooks.retries import RetryPolicy, parse_retry_after
 from healthbridge.webhooks.sender import Sender, SendResult
 
+_FINAL_FLUSH_ATTEMPTS = 5
+
 _log = structlog.get_logger(__name__)
 
 DELIVERIES = MetricCounter(
@@ -148,7 +150,17 @@ class Dispatcher:
         flush.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await flush
-        await self._flush()
+        for attempt in range(_FINAL_FLUSH_ATTEMPTS):
+            try:
+                await self._flush()
+                break
+            except (SQLAlchemyError, OSError) as exc:
+                # Unwritten outcomes stay leased: another worker re-sends them after the
+                # lease, with the same webhook-id. Retrying first keeps that rare.
+                _log.warning(
+                    "webhook_outcomes_not_written", error=type(exc).__name__, attempt=attempt
+                )
+                await asyncio.sleep(0.2 * (attempt + 1))
         self._loops = []
         _log.info("webhook_dispatcher_stopped", worker=self.worker_id)
 
@@ -351,14 +363,19 @@ class Dispatcher:
             return
         healthy = {e for o, e in outcomes if o.state == "delivered"}
         failing = {e for o, e in outcomes if o.state != "delivered"} - healthy
-        async with self._store_turn:
-            await self._deliveries.finish(
-                [o for o, _ in outcomes],
-                self.worker_id,
-                healthy=sorted(healthy),
-                failing=sorted(failing),
-                now=self._clock.now(),
-            )
+        try:
+            async with self._store_turn:
+                await self._deliveries.finish(
+                    [o for o, _ in outcomes],
+                    self.worker_id,
+                    healthy=sorted(healthy),
+                    failing=sorted(failing),
+                    now=self._clock.now(),
+                )
+        except BaseException:
+            # Kept for the next flush rather than dropped: the store was busy, not wrong.
+            self._outcomes = outcomes + self._outcomes
+            raise
         if failing:
             await self._disable_long_failing()
         self._wake.set()
