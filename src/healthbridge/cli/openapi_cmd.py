@@ -17,7 +17,8 @@ from healthbridge.cli.output import console, fail, run
 from healthbridge.core import ConfigError, Settings, load_settings
 from healthbridge.gateway.app import create_app
 from healthbridge.gateway.health import health_router
-from healthbridge.gateway.routes import RouteServices, business_routers, fhir_router
+from healthbridge.gateway.hub_app import hub_routers
+from healthbridge.gateway.routes import RouteServices
 from healthbridge.gateway.runtime import open_gateway
 from healthbridge.services.change_capture import ChangeIntake
 from healthbridge.services.ports import OdooPort
@@ -43,7 +44,7 @@ class _NoOdoo:
 def api_routers(engine: AsyncEngine) -> Sequence[APIRouter]:
     """The business, FHIR and health routers exactly as the served app includes them."""
     services = RouteServices.build(cast(OdooPort, _NoOdoo()), InventoryReadModel(engine))
-    return [*business_routers(services), fhir_router(services), health_router([])]
+    return hub_routers(services, health_router([]))
 
 
 @app.callback(invoke_without_command=True)

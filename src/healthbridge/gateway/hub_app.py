@@ -64,18 +64,14 @@ async def open_hub_app(
             await feed.start_at_head()
             await services.inventory.refresh_all()
         await services.inventory.warm()
-        routers = [
-            *business_routers(services),
-            fhir_router(services),
-            health_router(
-                _checks(hub),
-                timeout_seconds=settings.observability.health_check_timeout_seconds,
-                metrics_enabled=settings.observability.metrics_enabled,
-                metrics_public=settings.observability.metrics_public,
-                metrics_scope=settings.observability.metrics_scope,
-            ),
-            *extra_routers,
-        ]
+        health = health_router(
+            _checks(hub),
+            timeout_seconds=settings.observability.health_check_timeout_seconds,
+            metrics_enabled=settings.observability.metrics_enabled,
+            metrics_public=settings.observability.metrics_public,
+            metrics_scope=settings.observability.metrics_scope,
+        )
+        routers = hub_routers(services, health, extra_routers)
         app = create_app(hub.intake, settings, runtime, routers=routers)
         stop = asyncio.Event()
         task = asyncio.create_task(feed.run(stop), name="healthbridge-read-model")
@@ -85,6 +81,17 @@ async def open_hub_app(
             stop.set()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+
+def hub_routers(
+    services: RouteServices, health: APIRouter, extra: Sequence[APIRouter] = ()
+) -> list[APIRouter]:
+    """Every router a hub serves, in one list.
+
+    The served app, ``healthbridge openapi`` and the every-route authorization test all
+    take it from here, so a router added to the hub is documented and checked too.
+    """
+    return [*business_routers(services), fhir_router(services), health, *extra]
 
 
 def _checks(hub: Hub) -> list[HealthCheck]:

@@ -16,8 +16,9 @@ from fastapi import APIRouter, FastAPI, WebSocket
 from fastapi.routing import iter_route_contexts
 
 from healthbridge.gateway.health import health_router
+from healthbridge.gateway.hub_app import hub_routers
 from healthbridge.gateway.public import public_routes
-from healthbridge.gateway.routes import RouteServices, business_routers, fhir_router
+from healthbridge.gateway.routes import RouteServices
 from healthbridge.gateway.routes.operations import operations_router
 from healthbridge.workflows.operations import WorkflowAdmin
 from tests.integration.gateway.conftest import bearer
@@ -36,12 +37,11 @@ class Unreachable:
 def extra_routers() -> list[APIRouter]:
     """Every router the hub serves (as gateway/hub_app.py and the demo include them)."""
     services = RouteServices.build(Unreachable(), Unreachable())
-    return [
-        *business_routers(services),
-        fhir_router(services),
+    return hub_routers(
+        services,
         health_router([]),
-        operations_router(WorkflowAdmin(Unreachable()), Unreachable()),
-    ]
+        [operations_router(WorkflowAdmin(Unreachable()), Unreachable())],
+    )
 
 
 def protected_requests(app: FastAPI) -> list[tuple[str, str]]:
