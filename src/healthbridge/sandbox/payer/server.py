@@ -16,8 +16,6 @@ import base64
 import hmac
 import json
 import secrets
-import signal
-import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -26,6 +24,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
+
+from healthbridge.sandbox.serving import listen, serve_until_signalled
 
 TOKEN_HEADER = "X-Sandbox-Token"  # noqa: S105 - a header name, not a secret
 CLAIM_TYPE = "http://terminology.hl7.org/CodeSystem/claim-type"
@@ -242,11 +242,8 @@ async def start_payer(
 ) -> RunningPayer:
     """Listen on ``host:port`` (0 picks a free port) in the running loop."""
     app = create_payer_app(state)
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
-    await runner.setup()
-    await web.TCPSite(runner, host, port).start()
-    bound_host, bound_port = runner.addresses[0][:2]
-    return RunningPayer(f"http://{bound_host}:{bound_port}", app[STATE], runner)
+    url, runner = await listen(app, host, port)
+    return RunningPayer(url, app[STATE], runner)
 
 
 async def _serve(args: argparse.Namespace) -> None:
@@ -254,16 +251,7 @@ async def _serve(args: argparse.Namespace) -> None:
     if args.client_secret:
         state.client_secret = args.client_secret
     payer = await start_payer(host=args.host, port=args.port, state=state)
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stopping.set)
-    sys.stdout.write(json.dumps(payer.describe()) + "\n")
-    sys.stdout.flush()
-    try:
-        await stopping.wait()
-    finally:
-        await payer.stop()
+    await serve_until_signalled(payer.describe(), payer.stop)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,14 +13,13 @@ import argparse
 import asyncio
 import hmac
 import json
-import signal
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
+from healthbridge.sandbox.serving import listen, serve_until_signalled
 from healthbridge.sandbox.supplier.state import FAULT_KINDS, ROUTES, SupplierFault, SupplierState
 
 STATE = web.AppKey("supplier_state", SupplierState)
@@ -195,11 +194,8 @@ async def start_supplier(
 ) -> RunningSupplier:
     """Listen on ``host:port`` (0 picks a free port) in the running event loop."""
     app = create_supplier_app(state)
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
-    await runner.setup()
-    await web.TCPSite(runner, host, port).start()
-    bound_host, bound_port = runner.addresses[0][:2]
-    return RunningSupplier(f"http://{bound_host}:{bound_port}", app[STATE], runner)
+    url, runner = await listen(app, host, port)
+    return RunningSupplier(url, app[STATE], runner)
 
 
 async def _serve(args: argparse.Namespace) -> None:
@@ -207,16 +203,7 @@ async def _serve(args: argparse.Namespace) -> None:
     if args.control_token:
         state.control_token = args.control_token
     supplier = await start_supplier(host=args.host, port=args.port, state=state)
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stopping.set)
-    sys.stdout.write(json.dumps(supplier.describe()) + "\n")
-    sys.stdout.flush()
-    try:
-        await stopping.wait()
-    finally:
-        await supplier.stop()
+    await serve_until_signalled(supplier.describe(), supplier.stop)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
