@@ -29,23 +29,34 @@ from healthbridge.canonical import Watermark
 from healthbridge.cli.changes_view import changes_table
 from healthbridge.cli.demo_activity import DemoActivity
 from healthbridge.cli.demo_partner import DemoPartner
-from healthbridge.cli.demo_replenishment import DemoReplenishment
+from healthbridge.cli.demo_replenishment import LOW_AT_STEP, DemoReplenishment
 from healthbridge.cli.embedded import embedded_odoo
 from healthbridge.cli.output import console, fail, run
+from healthbridge.cli.trace_cmd import print_timeline
 from healthbridge.core import ConfigError, HealthbridgeError, Settings, load_settings
+from healthbridge.core.clock import utc_now
 from healthbridge.gateway.hub_app import open_hub_app
 from healthbridge.gateway.routes.operations import operations_router
 from healthbridge.governance import write_contracts
 from healthbridge.governance.catalog import write_example
+from healthbridge.observability import OdooCallObserver, SliRecorder
 from healthbridge.registries import apply_catalog
 from healthbridge.sandbox.odoo.runner import RunningSandbox
 from healthbridge.sandbox.supplier.server import start_supplier
 from healthbridge.services import apply_webhook_rules, plan_webhook_rules
+from healthbridge.services.business_recorder import REPLENISHMENT_PREFIX, SUPPLY_KEY_PREFIX
+from healthbridge.services.business_trace import business_timeline
 from healthbridge.services.governance import GovernanceSources
+from healthbridge.slo_worker import open_slo_monitor
+from healthbridge.store.business_events import BusinessEvents
 from healthbridge.store.tasks import HumanTasks
+from healthbridge.timeline_worker import open_timeline_recorder
 from healthbridge.worker import Worker, open_worker
 from healthbridge.workflows.operations import WorkflowAdmin
 from healthbridge.workflows.worker import open_workflow_worker
+
+LOG_WIDTH = 200
+"""Columns of the timeline printed to a log (not a terminal): a full record and trace id fit."""
 
 DEMO_MODELS = ("res.partner", "product.product", "stock.quant", "purchase.order", "account.move")
 
@@ -83,7 +94,8 @@ def demo(
     purchase orders confirmed, invoices posted, suppliers edited); one rule set up by hand
     without trigger fields makes Odoo send duplicate webhooks, and now and then a webhook
     is lost on the way. The table shows each change once, which path saw it (webhook,
-    poller or both) and how many notifications Odoo sent for it.
+    poller or both) and how many notifications Odoo sent for it. At the end it prints the
+    timeline of the ward's supply transaction across systems and where its metrics are.
 
     Examples:
 
@@ -112,7 +124,10 @@ def demo(
                 update={"retry_schedule_seconds": (1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 21.0, 34.0)}
             ),
             # On loopback, for the person watching; a deployment scrapes with a token.
-            "observability": settings.observability.model_copy(update={"metrics_public": True}),
+            # SLOs evaluated every few seconds, so `healthbridge slo status` has news.
+            "observability": settings.observability.model_copy(
+                update={"metrics_public": True, "slo_evaluation_interval_seconds": 5.0}
+            ),
         }
     )
     _fresh(demo_settings)
@@ -156,10 +171,11 @@ async def _demo(
 async def _demo_with_supplier(
     configured: Settings, duration: float, live: bool, interval: float, snapshot: Path | None
 ) -> None:
+    sli = SliRecorder()
     async with embedded_odoo(configured) as (settings, sandbox):
         assert sandbox is not None  # the demo refuses a configured Odoo above
         async with (
-            open_hub(settings) as hub,
+            open_hub(settings, hook=OdooCallObserver(sli=sli)) as hub,
             open_workflow_worker(
                 settings.workflows,
                 data_dir=settings.data_dir,
@@ -171,6 +187,12 @@ async def _demo_with_supplier(
             open_hub_app(hub, extra_routers=operations) as surface,
             serve_http(surface.app, settings.server.host, settings.server.port) as http,
             open_worker(hub, api_base_url=http.url) as worker,
+            open_timeline_recorder(
+                hub.events,
+                hub.odoo,
+                hub.store.engine,
+                reorder_point=settings.workflows.reorder_point,
+            ),
         ):
             secret = settings.capture.webhook_secret
             assert secret is not None
@@ -186,6 +208,12 @@ async def _demo_with_supplier(
             partner = await DemoPartner.register(worker.webhooks)
             await _adopt_example_catalog(hub, worker)
             async with (
+                open_slo_monitor(
+                    settings.observability,
+                    hub.store.engine,
+                    recorder=sli,
+                    catalog_dir=settings.data_dir / "catalog",
+                ),
                 open_odoo(admin) as person,
                 mllp_listener(settings, hub.inbound.handle, port=0) as listener,
             ):
@@ -295,7 +323,7 @@ async def _run_flow(
     header = (
         f"[bold]Odoo sandbox[/] {sandbox.url} (db {sandbox.database})   "
         f"[bold]hub[/] {hub_url}   poller every {hub.settings.capture.poll_interval_seconds:g} s\n"
-        f"metrics [cyan]{hub_url}/metrics[/]   readiness [cyan]{hub_url}/health/ready[/]   "
+        f"{metrics_line(hub.settings, hub_url)}   readiness [cyan]{hub_url}/health/ready[/]   "
         f"API docs [cyan]{hub_url}/docs[/]"
     )
     try:
@@ -336,7 +364,9 @@ async def _run_flow(
         console.print(JSON.from_data(activity.last_fhir_patient))
     console.print(Panel(await partner.summary(), title="Clinic CRM (webhook receiver)"))
     console.print(Panel(await ward.summary(), title="Supply replenishment (durable workflow)"))
+    await print_supply_timeline(BusinessEvents(hub.store.engine), prefer=ward.run_prefix)
     console.print(await _summary(hub, activity))
+    console.print(metrics_line(hub.settings, hub_url))
 
 
 async def _save_snapshot(
@@ -394,6 +424,68 @@ async def _summary(hub: Hub, activity: DemoActivity) -> str:
     )
 
 
+def metrics_line(settings: Settings, hub_url: str) -> str:
+    """Where the metrics are, and what a scraper needs to read them."""
+    section = settings.observability
+    if not section.metrics_enabled:
+        return "metrics [dim]off (observability.metrics_enabled)[/]"
+    access = (
+        "public: observability.metrics_public is on"
+        if section.metrics_public
+        else f"needs a token with scope {section.metrics_scope}"
+    )
+    return f"metrics [cyan]{hub_url}/metrics[/] ({access})"
+
+
+async def print_supply_timeline(
+    events: BusinessEvents,
+    *,
+    prefer: str | None = None,
+    within: float = 5.0,
+    out: Console | None = None,
+) -> str | None:
+    """Print the timeline of one supply transaction; its key, or None when there is none.
+
+    ``prefer`` is how the ward's run ids start (``replenishment-<product>-<location>-``):
+    its run is the one the demo tells about, so it is shown first, waiting up to
+    ``within`` seconds for its steps, which arrive through the event backbone a moment
+    after the edit that made them. Without it, the latest replenishment run is shown,
+    else the latest supply key (an order the simulated buyer confirmed).
+    """
+    out = out or console
+    deadline = time.monotonic() + (within if prefer else 0.0)
+    while True:
+        keys = await events.recent_keys(50)
+        if prefer is None or any(k.startswith(SUPPLY_KEY_PREFIX + prefer) for k in keys):
+            break
+        if time.monotonic() >= deadline:
+            break
+        await asyncio.sleep(0.2)
+    key = next(
+        (
+            k
+            for start in (prefer, REPLENISHMENT_PREFIX, "")
+            if start is not None
+            for k in keys
+            if k.startswith(SUPPLY_KEY_PREFIX + start)
+        ),
+        None,
+    )
+    if key is None:
+        out.print(
+            f"[dim]no business transaction recorded yet: a ward runs low at step {LOW_AT_STEP} "
+            "and its supply request starts one (healthbridge trace recent)[/]"
+        )
+        return None
+    out.print("One business transaction across systems (healthbridge trace business KEY):")
+    timeline = await business_timeline(events, key, utc_now())
+    if not out.is_terminal and out.width < LOG_WIDTH:
+        # A log file has no width of its own: ids folded into 80 columns cannot be read.
+        out = Console(file=out.file, width=LOG_WIDTH, color_system=None, highlight=False)
+    print_timeline(timeline, out)
+    return key
+
+
 def serve(
     port: Annotated[int | None, typer.Option(help="Hub port (default server.port).")] = None,
 ) -> None:
@@ -401,7 +493,9 @@ def serve(
 
     With odoo.url set it captures changes from that Odoo (key from
     HEALTHBRIDGE_ODOO__API_KEY); without it, it starts an embedded Odoo sandbox. Install
-    the automation rules once with `healthbridge odoo install-webhooks`.
+    the automation rules once with `healthbridge odoo install-webhooks`. It also runs the
+    SLO monitor (burn-rate alerts routed by tier; see `healthbridge slo status`) and the
+    recorder of business timelines (`healthbridge trace recent`).
 
     Examples:
 
@@ -419,16 +513,37 @@ def serve(
 
 
 async def _serve(configured: Settings) -> None:
+    async with serving(configured) as (hub, url, sandbox_url):
+        where = f"embedded sandbox {sandbox_url}" if sandbox_url else hub.settings.odoo.url
+        console.print(
+            f"hub listening on [bold]{url}[/]; Odoo: {where} "
+            f"({hub.odoo.protocol}, Odoo {hub.odoo.server_version}); Ctrl-C stops it\n"
+            f"{metrics_line(hub.settings, url)}"
+        )
+        await hub.poller.run()
+
+
+@asynccontextmanager
+async def serving(configured: Settings) -> AsyncIterator[tuple[Hub, str, str | None]]:
+    """The ``serve`` process: hub, HTTP app, worker, SLO monitor and timeline recorder.
+
+    Yields the hub, its URL and the embedded sandbox's URL (None with a configured Odoo);
+    on exit each part stops in reverse order, the SLO monitor flushing its last counts.
+    ``serve`` runs no workflows, so its timeline recorder records no supply request.
+    """
+    sli = SliRecorder()
     async with (
         embedded_odoo(configured) as (settings, sandbox),
-        open_hub(settings) as hub,
+        open_hub(settings, hook=OdooCallObserver(sli=sli)) as hub,
         open_hub_app(hub) as surface,
         serve_http(surface.app, settings.server.host, settings.server.port) as http,
         open_worker(hub, api_base_url=http.url),
+        open_timeline_recorder(hub.events, hub.odoo, hub.store.engine, reorder_point=None),
+        open_slo_monitor(
+            settings.observability,
+            hub.store.engine,
+            recorder=sli,
+            catalog_dir=settings.governance.catalog_dir,
+        ),
     ):
-        where = f"embedded sandbox {sandbox.url}" if sandbox else settings.odoo.url
-        console.print(
-            f"hub listening on [bold]{http.url}[/]; Odoo: {where} "
-            f"({hub.odoo.protocol}, Odoo {hub.odoo.server_version}); Ctrl-C stops it"
-        )
-        await hub.poller.run()
+        yield hub, http.url, sandbox.url if sandbox else None

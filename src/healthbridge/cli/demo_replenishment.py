@@ -34,6 +34,9 @@ class DemoReplenishment:
     _steps: int = 0
     _done: bool = False
 
+    run_prefix: str | None = None
+    """``replenishment-<product>-<location>-``: how the ward's run ids start, once it ran low."""
+
     async def step(self) -> str | None:
         """At ``LOW_AT_STEP``, count a ward's stock below the reorder point; else nothing."""
         self._steps += 1
@@ -52,6 +55,7 @@ class DemoReplenishment:
         quant = quants[0]
         await self.odoo.write("stock.quant", [quant["id"]], {"quantity": LOW_COUNT})
         self.product = str(quant["product_id"][1])
+        self.run_prefix = f"replenishment-{quant['product_id'][0]}-{quant['location_id'][0]}-"
         return (
             f"[bold]ward runs low[/]: {quant['location_id'][1]} counts {self.product} "
             f"{quant['quantity']:g} -> {LOW_COUNT:g} (reorder point {self.reorder_point:g}): "

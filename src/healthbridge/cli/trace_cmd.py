@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from healthbridge.bootstrap import open_store
 from healthbridge.cli.output import console, fail, run
@@ -60,7 +63,7 @@ def business(
     if as_json:
         console.print_json(json.dumps(_as_dict(timeline)))
     else:
-        _print(timeline)
+        print_timeline(timeline)
 
 
 async def _timeline(settings: Settings, key: str) -> Timeline:
@@ -97,6 +100,13 @@ def _when(step: TimelineStep) -> tuple[str, str]:
     return at, by
 
 
+def _short(moment: datetime | None) -> str:
+    """A table's time: UTC to the second, ``2026-11-24 09:30:00Z`` (JSON keeps ISO 8601)."""
+    if moment is None:
+        return ""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+
+
 def _as_dict(timeline: Timeline) -> dict[str, object]:
     return {
         "key": timeline.key,
@@ -117,25 +127,32 @@ def _as_dict(timeline: Timeline) -> dict[str, object]:
     }
 
 
-def _print(timeline: Timeline) -> None:
-    console.print(f"[bold]{timeline.key}[/]  chain [bold]{timeline.chain}[/]", highlight=False)
-    table = Table("step", "system", "record", "at", "expected by", "status", "trace")
+def print_timeline(timeline: Timeline, out: Console | None = None) -> None:
+    """The timeline as a table, then its late steps in red (or that all were on time).
+
+    The demo prints the same view at its end, so what it shows is what an operator sees.
+    """
+    out = out or console
+    out.print(f"[bold]{timeline.key}[/]  chain [bold]{timeline.chain}[/]", highlight=False)
+    table = Table()
+    for header in ("step", "system", "record", "at", "expected by", "status", "trace"):
+        # Folded, never cut: a record or trace id shortened with "..." cannot be looked up.
+        table.add_column(header, overflow="fold")
     for step in timeline.steps:
-        at, by = _when(step)
         style = _STYLE[step.status]
         table.add_row(
             step.step,
             step.system,
-            step.record_ref or "",
-            at,
-            by,
+            Text(step.record_ref or ""),
+            _short(step.occurred_at),
+            _short(step.expected_by),
             f"[{style}]{step.status}[/]",
             step.trace_id or "",
         )
-    console.print(table)
+    out.print(table)
     problems = timeline.problems
     if problems:
         names = ", ".join(f"{s.step} ({s.status})" for s in problems)
-        console.print(f"[bold red]{len(problems)} step(s) not in time:[/] {names}")
+        out.print(f"[bold red]{len(problems)} step(s) not in time:[/] {names}")
     else:
-        console.print("[green]every step so far happened within its expected time[/]")
+        out.print("[green]every step so far happened within its expected time[/]")

@@ -63,7 +63,11 @@ class OdooSettings(_Section):
         5, ge=1, le=1000, description="Consecutive failures that open the circuit breaker."
     )
     breaker_reset_seconds: float = Field(
-        30.0, gt=0, le=3600, description="How long the breaker stays open before a probe."
+        10.0,
+        gt=0,
+        le=3600,
+        description="How long the breaker stays open before one probe call: a recovered "
+        "Odoo is used again within 10 s, for one call every 10 s to one still down.",
     )
     fields_cache_seconds: float = Field(300.0, ge=0, description="How long fields_get is cached.")
 
