@@ -24,7 +24,7 @@ from healthbridge.connectors.odoo import CallHook, OdooClient
 from healthbridge.core import ConfigError, Settings
 from healthbridge.events import EventBus, open_event_bus
 from healthbridge.observability import ObservedChangeLog, OdooCallObserver, observe_mllp_handler
-from healthbridge.security.field_encryption import new_key
+from healthbridge.security.field_encryption import FieldCipher, new_key
 from healthbridge.services import ChangeIntake, ChangePoller, Hl7Inbound
 from healthbridge.services.change_events import ChangeRelay
 from healthbridge.store import (
@@ -66,12 +66,19 @@ class Hub:
 
 @asynccontextmanager
 async def open_store(settings: Settings) -> AsyncIterator[Store]:
-    """The store at ``settings.store_url()``, migrated to the latest schema."""
+    """The store at ``settings.store_url()``, migrated to the latest schema.
+
+    Raw HL7 messages carry PHI, so the message log seals them with the same keys that seal
+    ``phi`` in events (the embedded hub's own key when none is configured).
+    """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    keys = with_local_encryption_key(settings).events
+    cipher = FieldCipher.from_secrets(keys.encryption_keys, active_key_id=keys.active_key_id())
     engine = create_store_engine(settings.store_url(), echo=settings.store.echo)
     try:
         await upgrade_engine(engine)
-        yield Store(engine, ChangeLog(engine), Watermarks(engine), MessageLog(engine))
+        messages = MessageLog(engine, cipher=cipher)
+        yield Store(engine, ChangeLog(engine), Watermarks(engine), messages)
     finally:
         await engine.dispose()
 

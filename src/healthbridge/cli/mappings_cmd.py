@@ -10,6 +10,7 @@ from rich.table import Table
 
 from healthbridge.bootstrap import open_hub, open_store
 from healthbridge.cli.embedded import embedded_odoo
+from healthbridge.cli.messages_cmd import message_log
 from healthbridge.cli.output import console, fail, run
 from healthbridge.core import ConfigError, Settings, load_settings
 from healthbridge.mappings.registry import MappingRegistry, default_registry
@@ -91,7 +92,8 @@ async def _dry_run(
 ) -> DryRunReport:
     if registry.current(name).source_kind != "odoo":
         async with open_store(settings) as store:
-            return await dry_run(registry, name, version, messages=store.messages, limit=limit)
+            messages = message_log(settings, store.engine)
+            return await dry_run(registry, name, version, messages=messages, limit=limit)
     async with embedded_odoo(settings) as (configured, _), open_hub(configured) as hub:
         return await dry_run(
             registry, name, version, changes=hub.store.changes, odoo=hub.odoo, limit=limit

@@ -1,4 +1,9 @@
-"""``healthbridge messages``: inbound HL7 v2 messages as received, their ACKs, reprocessing."""
+"""``healthbridge messages``: inbound HL7 v2 messages as received, their ACKs, reprocessing.
+
+Raw messages are sealed at rest with the hub's field-encryption key (the configured
+``events.encryption_keys``, or the embedded hub's own local key); ``message_log`` opens
+the log with that key, so ``show --raw`` and ``reprocess`` read what the listener sealed.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,15 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from healthbridge.bootstrap import open_hub, open_store
+from healthbridge.bootstrap import open_hub, open_store, with_local_encryption_key
 from healthbridge.cli.embedded import embedded_odoo
 from healthbridge.cli.output import console, fail, run
 from healthbridge.core import ConfigError, HealthbridgeError, Settings, load_settings
-from healthbridge.store.messages import InboundMessage
+from healthbridge.security.field_encryption import FieldCipher
+from healthbridge.services import Hl7Inbound
+from healthbridge.store.messages import InboundMessage, MessageLog
 
 app = typer.Typer(help="Inspect and reprocess inbound HL7 v2 messages.", no_args_is_help=True)
 
@@ -23,6 +31,17 @@ def _settings() -> Settings:
         return load_settings()
     except ConfigError as exc:
         fail(exc.safe_message, code=exc.code)
+
+
+def message_log(settings: Settings, engine: AsyncEngine) -> MessageLog:
+    """The message log on ``engine``, sealing and opening raw messages with the hub's key.
+
+    The key is the one events are sealed with: ``events.encryption_keys``, or the local
+    key an embedded hub keeps in its data directory (made on first use).
+    """
+    events = with_local_encryption_key(settings).events
+    cipher = FieldCipher.from_secrets(events.encryption_keys, active_key_id=events.active_key_id())
+    return MessageLog(engine, cipher=cipher)
 
 
 @app.command("list")
@@ -79,10 +98,10 @@ def show(
 
 async def _show(settings: Settings, message_id: int, raw: bool) -> None:
     async with open_store(settings) as store:
-        message = await store.messages.get(message_id)
+        message = await message_log(settings, store.engine).get(message_id)
     if message is None:
         fail(f"no inbound message has id {message_id}", code="hl7.unknown_message", exit_code=1)
-    _print(message, raw)
+    _print(message, raw)  # a message that does not open fails cleanly through ``run``
 
 
 def _print(message: InboundMessage, raw: bool) -> None:
@@ -127,8 +146,9 @@ def reprocess(
 
 async def _reprocess(configured: Settings, message_id: int) -> None:
     async with embedded_odoo(configured) as (settings, _), open_hub(settings) as hub:
+        inbound = Hl7Inbound(hub.odoo, message_log(settings, hub.store.engine))
         try:
-            ack = await hub.inbound.reprocess(message_id)
+            ack = await inbound.reprocess(message_id)
         except HealthbridgeError as exc:
             fail(exc.safe_message, code=exc.code, exit_code=1)
     console.print(_segments(ack), markup=False)

@@ -30,6 +30,7 @@ from healthbridge.mappings.hl7v2.errors import ErrorLocation
 from healthbridge.mappings.hl7v2.message import Hl7Message
 from healthbridge.mappings.odoo import (
     OdooRelated,
+    odoo_to_charge,
     odoo_to_invoice,
     odoo_to_location,
     odoo_to_lot,
@@ -40,6 +41,7 @@ from healthbridge.mappings.odoo import (
     odoo_to_product,
     odoo_to_service_order,
     odoo_to_stock_level,
+    odoo_to_supply_delivery,
     odoo_to_supply_order,
 )
 
@@ -142,6 +144,7 @@ ODOO_LINES: Mapping[str, tuple[str, str]] = MappingProxyType(
         "account.move": ("invoice_line_ids", "account.move.line"),
         "purchase.order": ("order_line", "purchase.order.line"),
         "sale.order": ("order_line", "sale.order.line"),
+        "stock.picking": ("move_ids", "stock.move"),
     }
 )
 """Odoo document model -> (its one2many of lines, the line model), to fill ``related.lines``."""
@@ -173,6 +176,7 @@ HL7_MAPPINGS: Mapping[str, tuple[MappingFunction, tuple[str, ...]]] = MappingPro
 
 ODOO_MAPPINGS: Mapping[str, tuple[Callable[..., object], str]] = MappingProxyType(
     {
+        "odoo.charge": (odoo_to_charge, "account.move.line"),
         "odoo.invoice": (odoo_to_invoice, "account.move"),
         "odoo.location": (odoo_to_location, "stock.location"),
         "odoo.lot": (odoo_to_lot, "stock.lot"),
@@ -183,10 +187,20 @@ ODOO_MAPPINGS: Mapping[str, tuple[Callable[..., object], str]] = MappingProxyTyp
         "odoo.product": (odoo_to_product, "product.product"),
         "odoo.service_order": (odoo_to_service_order, "sale.order"),
         "odoo.stock_level": (odoo_to_stock_level, "stock.quant"),
+        "odoo.supply_delivery": (odoo_to_supply_delivery, "stock.picking"),
         "odoo.supply_order": (odoo_to_supply_order, "purchase.order"),
     }
 )
-"""Odoo mapping name -> (``odoo_to_*`` reader, the Odoo model whose rows it reads)."""
+"""Odoo mapping name -> (``odoo_to_*`` reader, the Odoo model whose rows it reads).
+
+Coverage has none: Odoo (and its sandbox) has no insurance model. A Coverage needs the
+beneficiary and at least one payer *linked to each other* with a member id; Odoo keeps
+payers as partners (tagged Payer) and patients as partners (tagged Patient) but records
+no link between a patient and a payer, no member or policy number and no plan or
+period, and an invoice addressed to a payer does not name the patient it is for. Any
+Coverage read from Odoo would be invented, so Coverage reaches the hub through FHIR
+(``fhir.coverage``) and, for HL7 v2, IN1 segments stay with the EHR.
+"""
 
 FHIR_RESOURCE_OF: Mapping[str, str] = MappingProxyType(
     {

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from healthbridge.canonical.charge import Charge
@@ -25,6 +24,7 @@ from healthbridge.mappings.hl7v2.admin import (
     StaffUpdate,
     medical_record_number,
 )
+from healthbridge.mappings.odoo import charge_to_odoo_line_vals
 from healthbridge.services.ports import OdooPort, Record
 
 PATIENT_TAG = "Patient"
@@ -249,14 +249,9 @@ def _partner_vals(patient: Patient, mrn: str) -> dict[str, Any]:
 
 
 def _line(charge: Charge, marker: str) -> dict[str, Any]:
-    coding = charge.code.codings[0] if charge.code.codings else None
-    label = " ".join(part for part in (coding.code if coding else None, charge.code.text) if part)
+    """The charge's line vals, its label ending in the marker and FT1 set id (the key)."""
     reference = charge.identifiers[0].value if charge.identifiers else ""
     set_id = (reference or "").rsplit("/", 1)[-1]
-    quantity = charge.quantity.value if charge.quantity else Decimal(1)
-    total = charge.price_override.amount if charge.price_override else Decimal(0)
-    return {
-        "name": f"{label} {marker}{set_id}]",
-        "quantity": float(quantity),
-        "price_unit": float(round(total / quantity, 2)),
-    }
+    vals = charge_to_odoo_line_vals(charge)
+    vals["name"] = f"{vals['name']} {marker}{set_id}]"
+    return vals

@@ -200,8 +200,11 @@ async def _hl7_inputs(
         if kind not in current.sources:
             continue
         source = f"hl7 message {stored.id} ({kind})"
+        # Read outside the try: a message that does not open (wrong or missing key) stops
+        # the dry run with the key error rather than passing for a mapping failure.
+        raw = stored.raw
         try:
-            message = parse_message(stored.raw)
+            message = parse_message(raw)
         except HealthbridgeError as exc:
             replayed.append(ReplayedInput(source, "failed", (), exc.code, exc.code))
         else:

@@ -17,6 +17,7 @@ from healthbridge.mappings.hl7v2 import Hl7Message, parse_message, patient_from_
 from healthbridge.mappings.odoo import odoo_to_product
 from healthbridge.mappings.registry import MappingRegistry, OdooRecord, default_registry
 from healthbridge.sandbox.odoo import RunningSandbox
+from healthbridge.security.field_encryption import FieldCipher, FieldEncryptionError
 from healthbridge.services.mapping_dry_run import dry_run
 from healthbridge.store import ChangeLog, MessageLog, create_store_engine
 from tests.unit.mappings.golden.hl7_messages import (
@@ -105,6 +106,26 @@ async def test_the_limit_bounds_the_inputs_replayed_and_nothing_is_written(
     assert report.replayed == 2
     assert [m.status for m in await log.latest()] == before
     assert len(await log.latest()) == 3
+
+
+async def test_sealed_messages_replay_like_messages_in_clear(engine: AsyncEngine) -> None:
+    cipher = FieldCipher({"k1": bytes(range(32))}, active_key_id="k1")
+    await _record(MessageLog(engine), ADMISSION)
+    await _record(MessageLog(engine, cipher=cipher), REGISTRATION_V23)
+    report = await dry_run(
+        _registry(), "hl7v2.patient", "1.1.0", messages=MessageLog(engine, cipher=cipher)
+    )
+    assert (report.replayed, len(report.different), report.failed) == (2, 2, ())
+
+
+async def test_a_message_that_does_not_open_stops_the_dry_run_instead_of_failing_a_mapping(
+    engine: AsyncEngine,
+) -> None:
+    sealed_with = FieldCipher({"k1": bytes(range(32))}, active_key_id="k1")
+    await _record(MessageLog(engine, cipher=sealed_with), ADMISSION)
+    other = MessageLog(engine, cipher=FieldCipher({"k1": bytes(32)}, active_key_id="k1"))
+    with pytest.raises(FieldEncryptionError, match="does not open"):
+        await dry_run(_registry(), "hl7v2.patient", "1.1.0", messages=other)
 
 
 def _renamed(record: OdooRecord) -> object:

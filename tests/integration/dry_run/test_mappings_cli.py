@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from healthbridge.bootstrap import open_store
 from healthbridge.canonical import Patient
 from healthbridge.cli import mappings_cmd
+from healthbridge.cli.messages_cmd import message_log
 from healthbridge.core import load_settings
 from healthbridge.mappings.hl7v2 import Hl7Message, parse_message, patient_from_pid
 from healthbridge.mappings.registry import MappingRegistry, default_registry
@@ -33,9 +34,12 @@ def _with_candidate() -> MappingRegistry:
 
 
 async def _record_admission() -> None:
+    """Recorded as the listener records it: sealed with the hub's key."""
     message = parse_message(ADMISSION)
-    async with open_store(load_settings()) as store:
-        await store.messages.add(
+    settings = load_settings()
+    async with open_store(settings) as store:
+        log = message_log(settings, store.engine)
+        await log.add(
             sending_application="EHR",
             sending_facility="RIVENDELL",
             control_id=message.control_id,
@@ -44,6 +48,8 @@ async def _record_admission() -> None:
             raw=ADMISSION.encode(),
             received_at=datetime(2025, 1, 2, tzinfo=UTC),
         )
+        [stored] = await log.latest()
+        assert stored.sealed
 
 
 @pytest.fixture

@@ -1,4 +1,8 @@
-"""An inbound HL7 service wired to a real sandbox over HTTP and a real migrated store."""
+"""An inbound HL7 service wired to a real sandbox over HTTP and a real migrated store.
+
+The message log seals raw messages with a field-encryption key, as the hub's does, so
+every inbound test also runs through encryption at rest.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,12 @@ from typing import Any
 
 import pytest
 from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from healthbridge.connectors.odoo import OdooClient
 from healthbridge.core.settings import OdooSettings
 from healthbridge.sandbox.odoo import RunningSandbox
+from healthbridge.security.field_encryption import FieldCipher
 from healthbridge.services.hl7_inbound import Hl7Inbound
 from healthbridge.store import create_store_engine
 from healthbridge.store.messages import MessageLog
@@ -25,6 +31,8 @@ class Wired:
     inbound: Hl7Inbound
     messages: MessageLog
     sandbox: RunningSandbox
+    engine: AsyncEngine
+    cipher: FieldCipher
 
     def orm(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
         """Read Odoo state straight from the sandbox database, as its admin."""
@@ -44,8 +52,9 @@ async def wired(odoo_sandbox: RunningSandbox, store_url: str) -> AsyncIterator[W
     engine = create_store_engine(store_url)
     client = await OdooClient.connect(settings)
     try:
-        messages = MessageLog(engine)
-        yield Wired(Hl7Inbound(client, messages), messages, odoo_sandbox)
+        cipher = FieldCipher({"k1": bytes(range(32))}, active_key_id="k1")
+        messages = MessageLog(engine, cipher=cipher)
+        yield Wired(Hl7Inbound(client, messages), messages, odoo_sandbox, engine, cipher)
     finally:
         await client.close()
         await engine.dispose()

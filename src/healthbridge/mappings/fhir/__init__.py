@@ -15,6 +15,7 @@ from healthbridge.mappings.fhir.carried import CARRIED_ELEMENTS
 from healthbridge.mappings.fhir.charge_item import charge_to_fhir, fhir_to_charge
 from healthbridge.mappings.fhir.coverage import coverage_to_fhir, fhir_to_coverage
 from healthbridge.mappings.fhir.device import fhir_to_product, product_to_fhir
+from healthbridge.mappings.fhir.encoding import fhir_json
 from healthbridge.mappings.fhir.errors import MappingError
 from healthbridge.mappings.fhir.inbound import (
     FHIR_READERS,
@@ -77,6 +78,7 @@ __all__ = [
     "canonical_to_fhir",
     "charge_to_fhir",
     "coverage_to_fhir",
+    "fhir_json",
     "fhir_to_charge",
     "fhir_to_coverage",
     "fhir_to_invoice",

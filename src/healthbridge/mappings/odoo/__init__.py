@@ -8,6 +8,8 @@ or raise :class:`OdooMappingError` naming the Odoo model and field. Writers
 names the fields each reader needs, to pass to search_read.
 """
 
+from healthbridge.mappings.odoo.charges import charge_to_odoo_line_vals, odoo_to_charge
+from healthbridge.mappings.odoo.deliveries import odoo_to_supply_delivery
 from healthbridge.mappings.odoo.employees import odoo_to_practitioner, practitioner_to_odoo_vals
 from healthbridge.mappings.odoo.errors import OdooMappingError
 from healthbridge.mappings.odoo.fields import FIELDS
@@ -43,11 +45,13 @@ __all__ = [
     "ROLE_TAGS",
     "OdooMappingError",
     "OdooRelated",
+    "charge_to_odoo_line_vals",
     "invoice_to_odoo_vals",
     "is_patient",
     "looks_clinical",
     "lot_to_odoo_vals",
     "odoo_field_system",
+    "odoo_to_charge",
     "odoo_to_invoice",
     "odoo_to_location",
     "odoo_to_lot",
@@ -58,6 +62,7 @@ __all__ = [
     "odoo_to_product",
     "odoo_to_service_order",
     "odoo_to_stock_level",
+    "odoo_to_supply_delivery",
     "odoo_to_supply_order",
     "organization_to_odoo_vals",
     "partner_tags",

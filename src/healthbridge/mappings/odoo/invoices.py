@@ -19,13 +19,19 @@ from healthbridge.canonical.coding import Concept
 from healthbridge.canonical.identifiers import odoo_system
 from healthbridge.canonical.invoice import Invoice
 from healthbridge.canonical.payment import Payment
-from healthbridge.mappings.odoo.lines import currency_of, lines_of, quantity, unit_price
+from healthbridge.mappings.odoo.lines import (
+    base_component,
+    currency_of,
+    lines_of,
+    money_of,
+    quantity,
+    unit_price,
+)
 from healthbridge.mappings.odoo.related import OdooRelated
 from healthbridge.mappings.odoo.systems import odoo_field_system
 from healthbridge.mappings.odoo.wire import (
     RowReader,
     build,
-    money,
     nonempty,
     odoo_reference_model,
 )
@@ -90,17 +96,21 @@ def odoo_to_invoice(row: Mapping[str, Any], *, related: OdooRelated | None = Non
     for line in lines_of(related, "account.move.line", "move_id", record_id):
         if line.text("display_type") not in (None, "product"):
             continue
-        subtotal = money(line.number("price_subtotal"), currency)
-        lines.append(
-            nonempty(
-                sequence=line.integer("sequence"),
-                product=line.reference("product_id", "product.product", "Product"),
-                description=line.text("name"),
-                quantity=quantity(line, "quantity", "product_uom_id"),
-                unit_price=unit_price(line, "price_unit", currency),
-                price_components=({"type": "base", "amount": subtotal},) if subtotal else (),
-            )
-        )
+        # Written out rather than through ``nonempty``: this runs for every line.
+        item: dict[str, Any] = {}
+        if (sequence := line.integer("sequence")) is not None:
+            item["sequence"] = sequence
+        if (product := line.reference("product_id", "product.product", "Product")) is not None:
+            item["product"] = product
+        if (description := line.text("name")) is not None:
+            item["description"] = description
+        if (amount := quantity(line, "quantity", "product_uom_id")) is not None:
+            item["quantity"] = amount
+        if (price := unit_price(line, "price_unit", currency)) is not None:
+            item["unit_price"] = price
+        if (subtotal := base_component(line, "price_subtotal", currency)) is not None:
+            item["price_components"] = (subtotal,)
+        lines.append(item)
     data = nonempty(
         identifiers=_keys(reader, MOVE, (("name", MOVE_NAME_SYSTEM), ("ref", MOVE_REF_SYSTEM))),
         status=status,
@@ -109,8 +119,8 @@ def odoo_to_invoice(row: Mapping[str, Any], *, related: OdooRelated | None = Non
         date=reader.day("invoice_date") or reader.day("date"),
         issuer=reader.reference("company_id", "res.company", "Organization"),
         lines=tuple(lines),
-        total_net=money(reader.number("amount_untaxed"), currency),
-        total_gross=money(reader.number("amount_total"), currency),
+        total_net=money_of(reader, "amount_untaxed", currency),
+        total_gross=money_of(reader, "amount_total", currency),
     )
     return build(Invoice, data, MOVE)
 
@@ -146,7 +156,7 @@ def odoo_to_payment(row: Mapping[str, Any], *, related: OdooRelated | None = Non
         outcome="complete" if reader.text("state") == "paid" else None,
         disposition=reader.text("memo"),
         payment_date=day,
-        amount=money(reader.number("amount"), currency),
+        amount=money_of(reader, "amount", currency),
         payment_identifier={"system": PAYMENT_NAME_SYSTEM, "value": name}
         if name and name != "/"
         else None,

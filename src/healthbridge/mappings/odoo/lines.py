@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from healthbridge.canonical.amounts import Money, Quantity
+from healthbridge.canonical.invoice import PriceComponent
 from healthbridge.mappings.odoo.related import NO_RELATED, OdooRelated
 from healthbridge.mappings.odoo.wire import RowReader
 
@@ -29,11 +30,11 @@ def lines_of(
 
 def quantity(reader: RowReader, field: str, uom_field: str) -> Quantity | None:
     """A Quantity from a quantity field and its unit many2one."""
-    value = reader.number(field)
+    value = reader.number_text(field)
     if value is None:
         return None
     uom = reader.many2one(uom_field)
-    return _quantity(str(value), uom[1] if uom else None)
+    return _quantity(value, uom[1] if uom else None)
 
 
 def unit_price(
@@ -44,20 +45,48 @@ def unit_price(
     A Money when it is valid, else the plain dict, so that the enclosing object's
     validation reports the fault at its own place, as for any other field.
     """
-    amount = reader.number(field)
+    amount = reader.number_text(field)
     if amount is None or currency is None:
         return None
-    return _money(str(amount), currency)
+    return _money(amount, currency)
+
+
+money_of = unit_price
+"""The Money of any monetary field (a subtotal, a total): validated once per distinct value."""
+
+
+def base_component(
+    reader: RowReader, field: str, currency: str | None
+) -> PriceComponent | dict[str, Any] | None:
+    """A ``base`` price component of the amount in ``field`` (a line's subtotal), or None.
+
+    Subtotals repeat as unit prices do (one unit of a catalogue item), so the component
+    is validated once per distinct amount; an invalid one stays a dict for the enclosing
+    object's validation to report in place.
+    """
+    amount = reader.number_text(field)
+    if amount is None or currency is None:
+        return None
+    return _base_component(amount, currency)
 
 
 # Line quantities and unit prices come from a catalogue and repeat across lines and
 # documents (1.0 Units, the price of a product), so each distinct value is validated once.
-# Keys are the decimal's text, not the Decimal: Decimal("1.0") == Decimal("1") but the two
-# are written differently.
+# Keys are the number's text (``RowReader.number_text``), not a Decimal:
+# Decimal("1.0") == Decimal("1") but the two are written differently.
 @lru_cache(maxsize=2048)
 def _quantity(value: str, unit: str | None) -> Quantity:
     data = {"value": Decimal(value), "unit": unit} if unit else {"value": Decimal(value)}
     return Quantity.model_validate(data)
+
+
+@lru_cache(maxsize=2048)
+def _base_component(amount: str, currency: str) -> PriceComponent | dict[str, Any]:
+    data = {"type": "base", "amount": {"amount": Decimal(amount), "currency": currency}}
+    try:
+        return PriceComponent.model_validate(data)
+    except ValidationError:
+        return data
 
 
 @lru_cache(maxsize=2048)

@@ -81,6 +81,18 @@ class RowReader:
             raise self.fail(field, "must be a finite number")
         return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
 
+    def number_text(self, field: str) -> str | None:
+        """The text :meth:`number` makes its decimal from (checked the same way).
+
+        For values validated through a cache keyed by that text (prices, quantities):
+        ``Decimal(text)`` is exactly ``number(field)``, one conversion fewer per read.
+        """
+        value = self.row.get(field, False)
+        if type(value) is float and math.isfinite(value):  # the usual case, checked first
+            return repr(value)
+        number = self.number(field)
+        return None if number is None else str(number)
+
     def integer(self, field: str) -> int | None:
         """An integer value (``False`` reads as ``None``)."""
         value = self.row.get(field, False)

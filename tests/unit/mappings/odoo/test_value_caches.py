@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from healthbridge.canonical.invoice import PriceComponent
 from healthbridge.canonical.references import Reference
 from healthbridge.mappings.odoo import OdooMappingError, OdooRelated, odoo_to_invoice
 from healthbridge.mappings.odoo.wire import odoo_reference, odoo_reference_model
@@ -67,3 +68,33 @@ def test_a_price_in_a_currency_that_is_not_a_code_is_refused_at_its_place() -> N
     valid = odoo_to_invoice(_move(), related=OdooRelated(lines=lines))
     assert valid.lines[0].unit_price is not None
     assert valid.lines[0].unit_price.amount == Decimal("2.5")
+
+
+def test_a_subtotal_in_a_currency_that_is_not_a_code_is_refused_at_its_place() -> None:
+    lines = ({**_line(1, 1.0, False), "price_subtotal": 2.5},)
+    for _ in range(2):  # the second time comes from the cache: the same refusal
+        with pytest.raises(OdooMappingError) as caught:
+            odoo_to_invoice(_move((1, "euro")), related=OdooRelated(lines=lines))
+        assert caught.value.field == "lines.0.price_components.0.amount.currency"
+
+
+def test_a_total_in_a_currency_that_is_not_a_code_is_refused_at_its_place() -> None:
+    move = {**_move((1, "euro")), "amount_untaxed": 2.5}
+    for _ in range(2):
+        with pytest.raises(OdooMappingError) as caught:
+            odoo_to_invoice(move, related=OdooRelated(lines=()))
+        assert caught.value.field == "total_net.currency"
+
+
+def test_a_cached_subtotal_component_equals_the_one_validated_from_its_dict() -> None:
+    lines = (_line(1, 2.0, 12.5),)
+    invoice = odoo_to_invoice(_move(), related=OdooRelated(lines=lines))
+    [component] = invoice.lines[0].price_components
+    fresh = PriceComponent.model_validate(
+        {"type": "base", "amount": {"amount": Decimal("12.5"), "currency": "EUR"}}
+    )
+    assert component == fresh
+    assert component.model_fields_set == fresh.model_fields_set
+    assert component.amount is not None
+    assert fresh.amount is not None
+    assert component.amount.model_fields_set == fresh.amount.model_fields_set
