@@ -72,8 +72,7 @@ async def open_store(settings: Settings) -> AsyncIterator[Store]:
     ``phi`` in events (the embedded hub's own key when none is configured).
     """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    keys = with_local_encryption_key(settings).events
-    cipher = FieldCipher.from_secrets(keys.encryption_keys, active_key_id=keys.active_key_id())
+    cipher = message_cipher(settings)
     engine = create_store_engine(settings.store_url(), echo=settings.store.echo)
     try:
         await upgrade_engine(engine)
@@ -107,7 +106,6 @@ async def open_hub(settings: Settings, *, hook: CallHook | None = None) -> Async
         changes = ObservedChangeLog(store.changes)
         intake = ChangeIntake(changes, queue_size=settings.capture.webhook_queue_size)
         poller = ChangePoller.from_settings(odoo, changes, store.watermarks, settings.capture)
-        inbound = Hl7Inbound(odoo, store.messages)
         events = await stack.enter_async_context(
             open_event_bus(
                 with_local_encryption_key(settings).events,
@@ -115,8 +113,15 @@ async def open_hub(settings: Settings, *, hook: CallHook | None = None) -> Async
                 data_dir=settings.data_dir,
             )
         )
+        inbound = Hl7Inbound(odoo, store.messages, events=events)
         relay = ChangeRelay(store.changes, RelayCursors(store.engine), events, odoo)
         yield Hub(settings, store, odoo, intake, poller, inbound, events, relay)
+
+
+def message_cipher(settings: Settings) -> FieldCipher:
+    """The cipher that seals raw HL7 messages at rest: the keys events are sealed with."""
+    keys = with_local_encryption_key(settings).events
+    return FieldCipher.from_secrets(keys.encryption_keys, active_key_id=keys.active_key_id())
 
 
 def with_local_encryption_key(settings: Settings) -> Settings:

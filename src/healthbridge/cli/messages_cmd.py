@@ -13,12 +13,10 @@ import typer
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from healthbridge.bootstrap import open_hub, open_store, with_local_encryption_key
+from healthbridge.bootstrap import message_cipher, open_hub, open_store
 from healthbridge.cli.embedded import embedded_odoo
 from healthbridge.cli.output import console, fail, run
 from healthbridge.core import ConfigError, HealthbridgeError, Settings, load_settings
-from healthbridge.security.field_encryption import FieldCipher
-from healthbridge.services import Hl7Inbound
 from healthbridge.store.messages import InboundMessage, MessageLog
 
 app = typer.Typer(help="Inspect and reprocess inbound HL7 v2 messages.", no_args_is_help=True)
@@ -39,9 +37,7 @@ def message_log(settings: Settings, engine: AsyncEngine) -> MessageLog:
     The key is the one events are sealed with: ``events.encryption_keys``, or the local
     key an embedded hub keeps in its data directory (made on first use).
     """
-    events = with_local_encryption_key(settings).events
-    cipher = FieldCipher.from_secrets(events.encryption_keys, active_key_id=events.active_key_id())
-    return MessageLog(engine, cipher=cipher)
+    return MessageLog(engine, cipher=message_cipher(settings))
 
 
 @app.command("list")
@@ -146,9 +142,8 @@ def reprocess(
 
 async def _reprocess(configured: Settings, message_id: int) -> None:
     async with embedded_odoo(configured) as (settings, _), open_hub(settings) as hub:
-        inbound = Hl7Inbound(hub.odoo, message_log(settings, hub.store.engine))
         try:
-            ack = await inbound.reprocess(message_id)
+            ack = await hub.inbound.reprocess(message_id)
         except HealthbridgeError as exc:
             fail(exc.safe_message, code=exc.code, exit_code=1)
     console.print(_segments(ack), markup=False)

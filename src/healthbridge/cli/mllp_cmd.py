@@ -8,10 +8,8 @@ import typer
 
 from healthbridge.bootstrap import mllp_listener, open_hub
 from healthbridge.cli.embedded import embedded_odoo
-from healthbridge.cli.messages_cmd import message_log
 from healthbridge.cli.output import console, fail, run
 from healthbridge.core import ConfigError, Settings, load_settings
-from healthbridge.services import Hl7Inbound
 
 
 def mllp(
@@ -39,14 +37,15 @@ def mllp(
 
 
 async def _serve(configured: Settings, port: int | None, host: str | None) -> None:
-    async with embedded_odoo(configured) as (settings, sandbox), open_hub(settings) as hub:
-        # Raw messages are sealed at rest with the hub's key (see ``message_log``).
-        inbound = Hl7Inbound(hub.odoo, message_log(settings, hub.store.engine))
-        async with mllp_listener(settings, inbound.handle, host=host, port=port) as listener:
-            where = f"embedded sandbox {sandbox.url}" if sandbox else settings.odoo.url
-            bound_host, bound_port = listener.address
-            console.print(
-                f"MLLP listening on [bold]{bound_host}:{bound_port}[/]; Odoo: {where}; "
-                "Ctrl-C stops it"
-            )
-            await listener.serve_forever()
+    # Raw messages are sealed at rest with the hub's key (``bootstrap.message_cipher``).
+    async with (
+        embedded_odoo(configured) as (settings, sandbox),
+        open_hub(settings) as hub,
+        mllp_listener(settings, hub.inbound.handle, host=host, port=port) as listener,
+    ):
+        where = f"embedded sandbox {sandbox.url}" if sandbox else settings.odoo.url
+        bound_host, bound_port = listener.address
+        console.print(
+            f"MLLP listening on [bold]{bound_host}:{bound_port}[/]; Odoo: {where}; Ctrl-C stops it"
+        )
+        await listener.serve_forever()

@@ -11,6 +11,11 @@ Writes are idempotent upserts keyed on business identifiers (the MRN in ``ref``,
 staff key in ``barcode``, a per-FT1 marker in each invoice line label), so a reprocess
 completes what a failed attempt began instead of duplicating it; records created by a
 failed attempt are removed again when nothing else points to them yet.
+
+With an event publisher, an accepted message is announced (``services.hl7_events``)
+before its AA is sent: a message whose events JetStream did not acknowledge is answered
+AE and kept as ``error``, so ``messages reprocess`` announces it later rather than the
+announcement being lost.
 """
 
 from __future__ import annotations
@@ -18,11 +23,12 @@ from __future__ import annotations
 import itertools
 import secrets
 from collections.abc import Callable
+from datetime import datetime
 
 import structlog
 
 from healthbridge.core.clock import Clock, SystemClock
-from healthbridge.core.errors import HealthbridgeError
+from healthbridge.core.errors import HealthbridgeError, UnavailableError
 from healthbridge.mappings.hl7v2 import (
     AckCode,
     AckError,
@@ -43,6 +49,8 @@ from healthbridge.mappings.hl7v2.admin import (
     patient_merge,
     staff_updates,
 )
+from healthbridge.services.event_ports import EventPublisherPort
+from healthbridge.services.hl7_events import Applied, accepted_events
 from healthbridge.services.hl7_odoo_writes import OdooWrites
 from healthbridge.services.message_ports import MessageLogPort, MessageStatus
 from healthbridge.services.ports import OdooPort
@@ -90,8 +98,10 @@ class Hl7Inbound:
         *,
         clock: Clock | None = None,
         control_ids: Callable[[], str] | None = None,
+        events: EventPublisherPort | None = None,
     ) -> None:
         self._writes = OdooWrites(odoo)
+        self._events = events
         self._messages = messages
         self._clock = clock or SystemClock()
         if control_ids is None:
@@ -123,7 +133,7 @@ class Hl7Inbound:
         if message_id is None:
             again = await self._messages.find(*key)
             return (again.ack if again else None) or self._duplicate_in_progress(message)
-        ack, status, failure = await self._process(message)
+        ack, status, failure = await self._process(message, message_id, received_at)
         await self._messages.finish(
             message_id,
             status,
@@ -165,7 +175,7 @@ class Hl7Inbound:
                 attempt, status, ack, error_code=error.code, error_text=error.safe_message
             )
         else:
-            ack, status, failure = await self._process(message)
+            ack, status, failure = await self._process(message, original, stored.received_at)
             await self._messages.finish(
                 attempt,
                 status,
@@ -178,10 +188,11 @@ class Hl7Inbound:
         return ack
 
     async def _process(
-        self, message: Hl7Message
+        self, message: Hl7Message, message_id: int, received_at: datetime
     ) -> tuple[bytes, MessageStatus, HealthbridgeError | None]:
         try:
-            await self._apply(message)
+            applied = await self._apply(message)
+            await self._announce(message, message_id, received_at, applied)
         except HealthbridgeError as error:
             code = ack_code_for(error)
             status: MessageStatus = "rejected" if code is AckCode.REJECT else "error"
@@ -193,22 +204,45 @@ class Hl7Inbound:
             return self._ack(message, AckCode.ERROR, internal), "error", internal
         return self._ack(message, AckCode.ACCEPT, None), "accepted", None
 
-    async def _apply(self, message: Hl7Message) -> None:
+    async def _apply(self, message: Hl7Message) -> Applied:
         """Map everything first (pure), then write; a mapping error writes nothing."""
         kind, event = message.message_type, message.trigger_event
         if kind == "ADT" and event == "A40":
-            await self._writes.merge_patients(patient_merge(message))
-        elif kind == "ADT":
-            await self._writes.upsert_patient(patient_from_pid(message))
-        elif kind == "MFN":
+            merge = patient_merge(message)
+            survivor, merged = await self._writes.merge_patients(merge)
+            identifiers = (*merge.survivor.identifiers, merge.prior)
+            return Applied(identifiers, merged_into=survivor, merged=merged)
+        if kind == "ADT":
+            patient = patient_from_pid(message)
+            await self._writes.upsert_patient(patient)
+            return Applied(tuple(patient.identifiers))
+        if kind == "MFN":
             for update in staff_updates(message):
                 await self._writes.upsert_employee(update)
-        else:
-            patient = patient_from_pid(message)
-            mrn = medical_record_number(list(patient.identifiers))
-            assert mrn is not None  # patient_from_pid requires an identifier
-            charges = charges_from_dft(message, mrn)
-            await self._writes.add_charges(patient, charges, _marker_prefix(message))
+            return Applied()
+        patient = patient_from_pid(message)
+        mrn = medical_record_number(list(patient.identifiers))
+        assert mrn is not None  # patient_from_pid requires an identifier
+        charges = charges_from_dft(message, mrn)
+        await self._writes.add_charges(patient, charges, _marker_prefix(message))
+        return Applied(tuple(patient.identifiers))
+
+    async def _announce(
+        self, message: Hl7Message, message_id: int, received_at: datetime, applied: Applied
+    ) -> None:
+        if self._events is None:
+            return
+        try:
+            await self._events.publish_all(
+                accepted_events(message, message_id, received_at, applied)
+            )
+        except Exception as exc:
+            log.warning("hl7_event_not_published", error_type=type(exc).__name__)
+            raise UnavailableError(
+                "the message was applied but the event backbone did not acknowledge its "
+                "announcement; reprocess it once NATS is back",
+                details={"retry_after": 5},
+            ) from exc
 
     async def _reject(self, raw: bytes, error: Hl7Error) -> bytes:
         header = _header_or_none(raw)

@@ -68,8 +68,10 @@ class OdooWrites:
         [partner_id] = await self._odoo.create("res.partner", [vals])
         return partner_id
 
-    async def merge_patients(self, merge: PatientMerge) -> int:
+    async def merge_patients(self, merge: PatientMerge) -> tuple[int, tuple[int, ...]]:
         """A40: invoices move to the survivor, which notes the prior MRN; the prior is archived.
+
+        Returns the survivor's partner id and the ids of the partners merged into it.
 
         Each step is idempotent and the archive comes last, so a failed attempt leaves
         the prior patient active and findable for the reprocess.
@@ -90,7 +92,7 @@ class OdooWrites:
         survivor = await self.upsert_patient(merge.survivor)
         prior_ids = [int(row["id"]) for row in prior if int(row["id"]) != survivor]
         if not prior_ids:
-            return survivor
+            return survivor, ()
         moves = await self._odoo.search_read(
             "account.move", [("partner_id", "in", prior_ids)], ["id"], context=_ALL
         )
@@ -100,7 +102,7 @@ class OdooWrites:
             )
         await self._note_merged_identifier(survivor, merge)
         await self._odoo.write("res.partner", prior_ids, {"active": False})
-        return survivor
+        return survivor, tuple(prior_ids)
 
     async def _note_merged_identifier(self, survivor: int, merge: PatientMerge) -> None:
         note = f"Merged patient identifier: {merge.prior.system or ''} {merge.prior.value}"

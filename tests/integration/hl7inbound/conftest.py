@@ -33,6 +33,7 @@ class Wired:
     sandbox: RunningSandbox
     engine: AsyncEngine
     cipher: FieldCipher
+    odoo: OdooClient
 
     def orm(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
         """Read Odoo state straight from the sandbox database, as its admin."""
@@ -54,7 +55,7 @@ async def wired(odoo_sandbox: RunningSandbox, store_url: str) -> AsyncIterator[W
     try:
         cipher = FieldCipher({"k1": bytes(range(32))}, active_key_id="k1")
         messages = MessageLog(engine, cipher=cipher)
-        yield Wired(Hl7Inbound(client, messages), messages, odoo_sandbox, engine, cipher)
+        yield Wired(Hl7Inbound(client, messages), messages, odoo_sandbox, engine, cipher, client)
     finally:
         await client.close()
         await engine.dispose()
