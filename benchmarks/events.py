@@ -18,15 +18,22 @@ run:
    backlog drains in 20 s more, the rate over every event; and the rate at which each
    stage reached the count (captured by the poller, published on JetStream, fanned out
    into deliveries, delivered). ``--progress`` prints the stage counts every second;
-3. latency at a fixed offered rate (half the end-to-end rate, or ``--rate``): from the
-   moment a create is sent to Odoo to its webhook's arrival at the receiver, p50/p99.
-   Both sides read ``time.time()`` (the receiver converts its monotonic arrival stamp to
-   wall time in its own process), so the figure is one machine's clock.
+3. latency at a fixed offered rate (``--rate``, 250 events/s by default, the same in every
+   run so runs compare; the goal's is 2,500/s): from the moment a create is sent to Odoo
+   to its webhook's arrival at the receiver, p50/p99. Both sides read ``time.time()``
+   (the receiver converts its monotonic arrival stamp to wall time in its own process),
+   so the figure is one machine's clock.
+
+The table ends with what limits the run: the pipeline step that took longest (from one
+stage reaching the count to the next), and the lowest raw ceiling measured in the same
+run (JetStream publish with ``sync_interval: always``, signed POSTs, the sandbox's own
+create rate): the end-to-end rate cannot pass it, whatever the hub does.
 
 A sample of deliveries is verified with the ``standardwebhooks`` package. The load
 average is printed beside the figures: the machine may be busy with other work.
 ``--store-url postgresql+asyncpg://...`` runs the hub on a PostgreSQL database that the
-run WIPES first; ``--relay-interval`` sets ``open_worker``'s idle wait (0.2 s default).
+run WIPES first; ``--relay-interval`` sets ``open_worker``'s idle wait (0.2 s default; a
+recorded change wakes the relay at once, so it is only the fallback).
 """
 
 from __future__ import annotations
@@ -73,6 +80,9 @@ TICK = 0.02
 """The latency phase sends one batch of creates every TICK seconds."""
 SAMPLE = 50
 """Deliveries verified with standardwebhooks."""
+DEFAULT_RATE = 250.0
+"""Offered rate of the latency phase (events/s) unless ``--rate`` says otherwise."""
+STAGES = ("captured", "published", "fanned out", "delivered")
 
 
 def sibling(name: str) -> ModuleType:
@@ -397,6 +407,19 @@ async def latency(
     return Latency(offered, len(sent_at), latencies)
 
 
+def slowest_step(e2e: EndToEnd) -> str:
+    """The step between two stages (or from the first create) that added the most time."""
+    previous, at, steps = "create", 0.0, []
+    for stage in STAGES:
+        reached = e2e.stages.get(stage)
+        if reached is None:
+            return f"{previous} -> {stage} (count not reached in time)"
+        steps.append((reached - at, f"{previous} -> {stage}"))
+        previous, at = stage, reached
+    took, step = max(steps)
+    return f"{step} (+{took:.2f} s of {at:.2f} s)"
+
+
 async def verify_sample(receiver: Receiver, secret: str) -> int:
     verified = 0
     for item in await receiver.get(f"/sample?n={SAMPLE}"):
@@ -477,7 +500,7 @@ async def main(options: argparse.Namespace) -> None:
                     # The latency run starts from an idle pipeline when the backlog drains in time.
                     drained = await wait_delivered(receiver, events, drain)
                     backlog = events - drained["received"]
-                    rate = options.rate or max(20.0, e2e.rate / 2)  # half the windowed rate
+                    rate = options.rate or DEFAULT_RATE
                     console.print(f"latency at {rate:,.0f} events/s offered ...")
                     paced = await latency(
                         hub,
@@ -516,11 +539,12 @@ async def main(options: argparse.Namespace) -> None:
             f"{events / whole:,.0f} /s",
             "",
         )
-    for stage in ("captured", "published", "fanned out", "delivered"):
+    for stage in STAGES:
         reached = e2e.stages.get(stage)
         figure = f"{events / reached:,.0f} /s" if reached else "count not reached in time"
         table.add_row(f"  stage: {stage} (count reached after {reached or 0:.2f} s)", figure, "")
-    table.add_row("  creates sent to the sandbox", f"{events / e2e.create_seconds:,.0f} /s", "")
+    sandbox_rate = events / e2e.create_seconds
+    table.add_row("  creates sent to the sandbox (its own speed)", f"{sandbox_rate:,.0f} /s", "")
     lost = paced.sent - len(paced.latencies)
     late = f", {lost:,} not arrived in time" if lost else ""
     late += f", after a backlog of {backlog:,} not drained" if backlog > 0 else ""
@@ -537,6 +561,18 @@ async def main(options: argparse.Namespace) -> None:
     ):
         table.add_row(label, f"{value:,.0f} /s", f"{best / value:.3f}")
     table.add_row("deliveries verified with standardwebhooks", f"{verified}", "")
+    table.add_row("limited by: slowest step", slowest_step(e2e), "")
+    ceilings = {
+        "JetStream publish (sync always)": min(jetstream.publish, jetstream.hub_publish),
+        "signed POSTs": raw_post,
+        "sandbox creates": sandbox_rate,
+    }
+    lowest = min(ceilings, key=lambda name: ceilings[name])
+    table.add_row(
+        "limited by: lowest raw ceiling",
+        f"{lowest}, {ceilings[lowest]:,.0f} /s",
+        f"{best / ceilings[lowest]:.3f}",
+    )
     table.add_row(
         "relay task alive after end to end / after latency",
         " / ".join("yes" if alive else "NO (died)" for alive in relay_alive),
@@ -557,7 +593,12 @@ def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="About twenty seconds.")
     parser.add_argument("--events", type=int, default=0, help="Events end to end.")
-    parser.add_argument("--rate", type=float, default=0.0, help="Offered rate of the latency run.")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help=f"Offered rate of the latency run (default {DEFAULT_RATE:.0f}/s).",
+    )
     parser.add_argument(
         "--relay-interval", type=float, default=0.2, help="open_worker's relay idle wait (s)."
     )

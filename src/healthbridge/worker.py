@@ -98,6 +98,8 @@ async def open_worker(
             WEBHOOKS_SUBSCRIPTION, webhook_event_types(), WEBHOOKS_SCOPES, fan_out
         )
         stack.push_async_callback(fanout.stop)
+        # A recorded change wakes the relay at once; its interval is only the fallback.
+        stack.callback(hub.store.changes.on_new_changes(hub.relay.wake))
         stop = asyncio.Event()
         relay = asyncio.create_task(
             hub.relay.run(stop, interval=relay_interval), name="healthbridge-relay"

@@ -23,9 +23,11 @@ from healthbridge.core.errors import UnavailableError
 from healthbridge.gateway.app import create_app
 from healthbridge.gateway.health import HealthCheck, health_router
 from healthbridge.gateway.routes import RouteServices, business_routers, fhir_router
+from healthbridge.gateway.routes.events import events_router
 from healthbridge.gateway.runtime import GatewayRuntime, open_gateway
 from healthbridge.services.read_model_feed import ReadModelFeed
 from healthbridge.store.event_cursors import RelayCursors
+from healthbridge.store.event_log import EventLog
 from healthbridge.store.read_model import InventoryReadModel
 
 
@@ -73,6 +75,7 @@ async def open_hub_app(
         )
         routers = hub_routers(services, health, extra_routers)
         app = create_app(hub.intake, settings, runtime, routers=routers)
+        app.state.event_log = EventLog(hub.store.engine)
         stop = asyncio.Event()
         task = asyncio.create_task(feed.run(stop), name="healthbridge-read-model")
         try:
@@ -91,7 +94,7 @@ def hub_routers(
     The served app, ``healthbridge openapi`` and the every-route authorization test all
     take it from here, so a router added to the hub is documented and checked too.
     """
-    return [*business_routers(services), fhir_router(services), health, *extra]
+    return [*business_routers(services), events_router(), fhir_router(services), health, *extra]
 
 
 def _checks(hub: Hub) -> list[HealthCheck]:

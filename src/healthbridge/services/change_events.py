@@ -11,14 +11,22 @@ window a repeat is still recognisable downstream by its CloudEvent id.
 The facts are read when the relay runs, so an event for an older change version carries
 the record's values as of the relay's read; the event's ``occurred_at`` is the change's
 own ``write_date``.
+
+**A backlog is relayed as a pipeline** (``run`` and ``run_until_idle``): while JetStream
+acknowledges one page, the next page is read and mapped and its publishes start, so the
+stream never waits for the store or Odoo. Cursors still move strictly in page order and
+only past acknowledged pages: a page's cursor is saved after its own acks *and* after
+the page before it was saved. A failure anywhere leaves the cursor at the last page
+that was wholly acknowledged, and the repeats are duplicates JetStream drops. When idle
+the relay sleeps until ``wake`` (a new change was recorded) or its interval passes.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Final
 
 import structlog
 from pydantic import ValidationError
@@ -38,6 +46,8 @@ log = structlog.get_logger(__name__)
 
 DEFAULT_RELAY = "odoo-changes"
 READ_CONTEXT = {"active_test": False}
+PAGES_IN_FLIGHT: Final = 2
+"""Pages published but not yet acknowledged at once, while the next one is prepared."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +58,14 @@ class RelayReport:
     events: int
     skipped: int
     position: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A page read and mapped, ready to publish."""
+
+    report: RelayReport
+    outgoing: list[OutgoingEvent]
 
 
 class ChangeRelay:
@@ -71,6 +89,11 @@ class ChangeRelay:
         self.name = name
         self._page_size = page_size
         self._clock = clock or SystemClock()
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """End an idle wait now: a change was recorded (a change log's listener)."""
+        self._wake.set()
 
     async def run_once(self) -> RelayReport:
         """Publish the next page of changes and move the cursor past it."""
@@ -78,6 +101,11 @@ class ChangeRelay:
         page = await self._changes.since(position, limit=self._page_size)
         if not page:
             return RelayReport(0, 0, 0, position)
+        prepared = await self._prepare(page)
+        await self._publish(prepared, None)
+        return prepared.report
+
+    async def _prepare(self, page: list[RecordedChange]) -> _Prepared:
         records = await self._read(page)
         outgoing: list[OutgoingEvent] = []
         skipped = 0
@@ -95,21 +123,47 @@ class ChangeRelay:
             skipped += not events
             key = source_key(change)
             outgoing.extend(OutgoingEvent(event, key) for event in events)
-        if outgoing:
-            await self._publisher.publish_all(outgoing)
-        last = page[-1].id
-        await self._cursors.save(self.name, last, self._clock.now())
-        log.info("changes_relayed", changes=len(page), events=len(outgoing), position=last)
-        return RelayReport(len(page), len(outgoing), skipped, last)
+        return _Prepared(RelayReport(len(page), len(outgoing), skipped, page[-1].id), outgoing)
+
+    async def _publish(self, prepared: _Prepared, before: asyncio.Task[None] | None) -> None:
+        """Publish a page; once acked and ``before`` (the previous page) saved, save its cursor."""
+        if prepared.outgoing:
+            await self._publisher.publish_all(prepared.outgoing)
+        if before is not None:
+            await before  # raises when the previous page failed: this cursor must not move
+        report = prepared.report
+        await self._cursors.save(self.name, report.position, self._clock.now())
+        log.info(
+            "changes_relayed",
+            changes=report.changes,
+            events=report.events,
+            position=report.position,
+        )
 
     async def run_until_idle(self) -> int:
-        """Run rounds until no change is left; how many events were published."""
+        """Relay until no change is left (pipelined); how many events were published."""
         total = 0
-        while True:
-            report = await self.run_once()
-            total += report.events
-            if report.changes < self._page_size:
-                return total
+        position = await self._cursors.get(self.name)
+        in_flight: list[asyncio.Task[None]] = []
+        try:
+            while True:
+                page = await self._changes.since(position, limit=self._page_size)
+                if not page:
+                    break
+                prepared = await self._prepare(page)
+                before = in_flight[-1] if in_flight else None
+                in_flight.append(asyncio.create_task(self._publish(prepared, before)))
+                total += prepared.report.events
+                position = prepared.report.position
+                if len(in_flight) >= PAGES_IN_FLIGHT:
+                    await in_flight.pop(0)
+                if len(page) < self._page_size:
+                    break
+            while in_flight:
+                await in_flight.pop(0)
+        finally:
+            await _settle(in_flight)
+        return total
 
     async def run(
         self, stop: asyncio.Event, *, interval: float = 0.5, max_backoff: float = 30.0
@@ -122,18 +176,17 @@ class ChangeRelay:
         """
         wait = interval
         while not stop.is_set():
+            self._wake.clear()
             try:
-                report = await self.run_once()
+                await self.run_until_idle()
             except Exception as exc:  # a relay that dies silently loses every later change
                 wait = min(wait * 2, max_backoff)
                 code = getattr(exc, "code", type(exc).__name__)
                 log.warning("change_relay_round_failed", error=code, retry_in=wait)
+                await _wait_any(stop, None, wait)  # a wake must not cut a back-off short
             else:
                 wait = interval
-                if report.changes >= self._page_size:
-                    continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), wait)
+                await _wait_any(stop, self._wake, wait)
 
     async def _read(self, page: list[RecordedChange]) -> dict[tuple[str, int], Record]:
         ids: dict[str, set[int]] = defaultdict(set)
@@ -148,3 +201,21 @@ class ChangeRelay:
             for row in rows:
                 found[(model, int(row["id"]))] = row
         return found
+
+
+async def _settle(tasks: list[asyncio.Task[None]]) -> None:
+    """Cancel and reap what is left of a pipeline that stopped early (its error is raised)."""
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _wait_any(stop: asyncio.Event, wake: asyncio.Event | None, seconds: float) -> None:
+    """Until ``stop`` or ``wake`` is set, or ``seconds`` have passed."""
+    waiters = [asyncio.ensure_future(event.wait()) for event in (stop, wake) if event is not None]
+    try:
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+        await asyncio.gather(*waiters, return_exceptions=True)

@@ -4,16 +4,38 @@ SQLite is the embedded default, so several tasks and a second process (the CLI n
 running hub) share one file. Each connection is therefore set up for that: WAL so readers
 never block the writer, a busy timeout so a writer waits for the lock instead of failing
 at once, and foreign keys on because SQLite leaves them off by default.
+
+**Writers of one process take turns before they reach SQLite.** The poller, the relay,
+the webhook fan-out and the dispatcher all write the same file from one event loop. Left
+to SQLite, a writer that finds the lock taken sleeps in the busy handler (up to 100 ms a
+try, from a worker thread) while the holder, which keeps its transaction open across
+awaits, may be waiting for the event loop; a writer in a back-to-back loop then starves
+the others, and a deferred transaction that read before writing fails at once with
+"database is locked". So every ``engine.begin()`` on a SQLite engine first waits its
+turn on one asyncio lock per database file and event loop (first come, first served),
+then opens its transaction with ``BEGIN IMMEDIATE``, taking SQLite's write lock before
+its first statement. The busy timeout still arbitrates between processes.
+
+A ``begin()`` nested in a task that already holds the turn (a writer opening a second
+connection) does not wait for the turn, which it would never get: it opens an ordinary
+deferred transaction, as before. Its reads work; its writes wait for the outer one's
+commit like any second process. Reads through ``engine.connect()`` never wait: WAL lets
+them run beside the writer.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import weakref
+from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
 from healthbridge.core.errors import ConfigError
@@ -41,6 +63,69 @@ def create_store_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     return create_async_engine(parsed, echo=echo, pool_pre_ping=True)
 
 
+class StoreWriterBusyError(TimeoutError):
+    """A SQLite writer waited longer than the busy timeout for its turn in this process.
+
+    A ``TimeoutError`` (so an ``OSError``): callers that retry a busy store retry this.
+    """
+
+
+_WRITER_TURNS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = (
+    weakref.WeakKeyDictionary()
+)
+"""One lock per event loop and database: a lock may only be awaited on its own loop."""
+
+_HOLDING: ContextVar[tuple[tuple[str, asyncio.Task[Any] | None], ...]] = ContextVar(
+    "healthbridge_store_writer_turns", default=()
+)
+"""The (database, task) turns held in this context; a child task inherits, but is not it."""
+
+
+class SQLiteStoreEngine(AsyncEngine):
+    """An ``AsyncEngine`` whose ``begin()`` serialises writers (see the module docstring)."""
+
+    def __init__(self, sync_engine: Engine, *, database_key: str) -> None:
+        super().__init__(sync_engine)
+        self.database_key = database_key
+
+    def execution_options(self, **opt: Any) -> SQLiteStoreEngine:
+        """Like ``AsyncEngine.execution_options``, sharing this engine's writer turn."""
+        return SQLiteStoreEngine(
+            self.sync_engine.execution_options(**opt), database_key=self.database_key
+        )
+
+    @contextlib.asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncConnection]:
+        """A connection in a write transaction, once this process's writer turn is ours."""
+        task = asyncio.current_task()
+        held = _HOLDING.get()
+        if (self.database_key, task) in held:
+            async with super().begin() as connection:  # nested: see the module docstring
+                yield connection
+            return
+        turn = _writer_turn(self.database_key)
+        try:
+            async with asyncio.timeout(SQLITE_BUSY_TIMEOUT_MS / 1000):
+                await turn.acquire()
+        except TimeoutError:
+            raise StoreWriterBusyError(
+                "the store's SQLite writer turn was not free within the busy timeout"
+            ) from None
+        token = _HOLDING.set((*held, (self.database_key, task)))
+        try:
+            async with super().begin() as connection:
+                await connection.exec_driver_sql("BEGIN IMMEDIATE")
+                yield connection
+        finally:
+            _HOLDING.reset(token)
+            turn.release()
+
+
+def _writer_turn(database_key: str) -> asyncio.Lock:
+    turns = _WRITER_TURNS.setdefault(asyncio.get_running_loop(), {})
+    return turns.setdefault(database_key, asyncio.Lock())
+
+
 def _sqlite_engine(url: URL, *, echo: bool) -> AsyncEngine:
     database = url.database or ""
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
@@ -50,9 +135,11 @@ def _sqlite_engine(url: URL, *, echo: bool) -> AsyncEngine:
         options["poolclass"] = StaticPool
     else:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, **options)
-    event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-    return engine
+    sync_engine = create_async_engine(url, **options).sync_engine
+    event.listen(sync_engine, "connect", _sqlite_pragmas)
+    # Engines on one file share the turn; each in-memory database is its own.
+    key = f"memory:{id(sync_engine)}" if in_memory else str(Path(database).expanduser().resolve())
+    return SQLiteStoreEngine(sync_engine, database_key=key)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

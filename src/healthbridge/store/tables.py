@@ -8,6 +8,7 @@ a table added without a migration fails the migration test.
 from __future__ import annotations
 
 from healthbridge.store import (  # noqa: F401 - imported for their tables
+    event_log,
     events_schema,
     governance_schema,
     message_schema,

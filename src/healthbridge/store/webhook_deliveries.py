@@ -21,6 +21,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from healthbridge.store.dialects import upsert
+from healthbridge.store.event_log import log_events
 from healthbridge.store.webhook_schema import (
     DELIVERY_STATES,
     webhook_attempts,
@@ -110,8 +111,18 @@ class WebhookDeliveries:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def enqueue(self, deliveries: Sequence[NewDelivery], now: datetime) -> None:
-        """Create the deliveries in one transaction; an existing (endpoint, event) is kept."""
+    async def enqueue(
+        self,
+        deliveries: Sequence[NewDelivery],
+        now: datetime,
+        *,
+        events: Sequence[Mapping[str, Any]] = (),
+    ) -> None:
+        """Create the deliveries in one transaction; an existing (endpoint, event) is kept.
+
+        ``events`` (the CloudEvents the deliveries came from) go to the event log in the
+        same transaction, so every event a webhook names can be read by its id.
+        """
         if not deliveries:
             return
         rows = [
@@ -136,6 +147,7 @@ class WebhookDeliveries:
                 index_elements=["endpoint_id", "event_id"]
             )
             await connection.execute(statement, rows)
+            await log_events(connection, events, now)
 
     async def claim(
         self,

@@ -1,9 +1,10 @@
 """Turning accepted events into durable deliveries, before the event source is acked.
 
-``accept`` returns only after the deliveries of the whole batch are committed in one
-transaction, so an integrator that acks its NATS messages after ``accept`` returns
-loses nothing on a crash. An event seen again (a redelivery) makes no second delivery:
-the store's unique (endpoint, event id) keeps the first.
+``accept`` returns only after the deliveries of the whole batch (and the events they
+came from, in the event log) are committed in one transaction, so an integrator that
+acks its NATS messages after ``accept`` returns loses nothing on a crash. An event seen
+again (a redelivery) makes no second delivery: the store's unique (endpoint, event id)
+keeps the first.
 """
 
 from __future__ import annotations
@@ -62,7 +63,9 @@ class WebhookIntake:
             for endpoint in endpoints
             if wants(endpoint.event_types, str(event["type"]))
         ]
-        await self._deliveries.enqueue(deliveries, self._clock.now())
+        wanted = {delivery.event_id for delivery in deliveries}
+        logged = [event for event in events if str(event["id"]) in wanted]
+        await self._deliveries.enqueue(deliveries, self._clock.now(), events=logged)
         if deliveries:
             _log.debug("webhook_events_accepted", events=len(events), deliveries=len(deliveries))
             self._on_accepted()

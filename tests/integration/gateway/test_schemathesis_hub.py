@@ -44,6 +44,7 @@ SCOPES = (
     "partners.write",
     "phi.read",
     "metrics.read",
+    "events:read",
     "system/*.cruds",
 )
 CHECKS = [

@@ -128,3 +128,57 @@ class TestChangeLog:
             await log.record_page([change(4), change(5)], later)
 
         assert await log.count() == 3  # the failed page left no change behind
+
+    async def test_a_page_mixing_new_and_known_changes_counts_only_the_new(self, store_engine):
+        log = ChangeLog(store_engine)
+        mark = Watermark(model="res.partner", write_date=WRITE, record_id=9)
+        await log.record(change(1))  # a webhook saw this one first
+
+        page = [change(n, source="poller") for n in (1, 2, 3)]
+        assert await log.record_page(page, mark) == 2
+
+        rows = {row.record_id: row for row in await log.latest()}
+        assert rows[1].sources == ("webhook", "poller")
+        assert rows[1].seen_count == 2
+        assert (rows[2].seen_count, rows[2].sources) == (1, ("poller",))
+
+    async def test_the_same_change_twice_in_one_page_is_one_row_seen_twice(self, store_engine):
+        log = ChangeLog(store_engine)
+        mark = Watermark(model="res.partner", write_date=WRITE, record_id=7)
+        early, late = SEEN - timedelta(seconds=1), SEEN + timedelta(seconds=1)
+
+        page = [change(7, source="poller", seen=late), change(7, seen=early)]
+        assert await log.record_page(page, mark) == 1
+
+        [row] = await log.latest()
+        assert row.seen_count == 2
+        assert row.sources == ("webhook", "poller")
+        assert row.changed_fields == ("email",)
+        assert (row.first_seen_at, row.last_seen_at) == (early, late)
+
+    async def test_a_re_read_overlap_is_not_rewritten_but_its_watermark_moves(self, store_engine):
+        log = ChangeLog(store_engine)
+        marks = Watermarks(store_engine)
+        first = Watermark(model="res.partner", write_date=WRITE, record_id=2)
+        later = Watermark(model="res.partner", write_date=WRITE + timedelta(seconds=5), record_id=3)
+        await log.record_page([change(1, source="poller"), change(2, source="poller")], first)
+
+        again = [change(n, source="poller") for n in (1, 2, 3)]
+        assert await log.record_page(again, later) == 1
+
+        assert [row.seen_count for row in await log.latest()] == [1, 1, 1]
+        assert (await marks.get("res.partner")).position == later.position
+
+    async def test_a_new_change_calls_the_listeners_after_its_commit(self, store_engine):
+        log = ChangeLog(store_engine)
+        mark = Watermark(model="res.partner", write_date=WRITE, record_id=1)
+        counts: list[int] = []
+        remove = log.on_new_changes(lambda: counts.append(0))
+
+        await log.record(change(1))
+        await log.record(change(1))  # a repeat: nothing new
+        await log.record_page([change(2, source="poller")], mark)
+        remove()
+        await log.record(change(3))
+
+        assert len(counts) == 2

@@ -180,3 +180,81 @@ async def test_a_running_relay_outlives_failed_rounds_and_publishes_once_they_pa
 
     assert publisher.failures == 0
     assert len(publisher.published) == 3
+
+
+class GatedPublisher(FakePublisher):
+    """Holds each page's acks until the test releases them; can refuse one page."""
+
+    def __init__(self, *, refuse_page: int | None = None) -> None:
+        super().__init__()
+        self.pages: list[asyncio.Event] = []
+        self.refuse_page = refuse_page
+
+    async def publish_all(self, items: Sequence[OutgoingEvent]) -> Sequence[object]:
+        gate = asyncio.Event()
+        self.pages.append(gate)
+        page = len(self.pages)
+        await gate.wait()
+        if page == self.refuse_page:
+            raise RuntimeError("not acknowledged")
+        return await super().publish_all(items)
+
+
+def stock_feed(count: int) -> list[RecordedChange]:
+    return [change("stock.quant", 1, row, ("quantity",)) for row in range(1, count + 1)]
+
+
+async def until(condition, seconds: float = 5.0) -> None:
+    async with asyncio.timeout(seconds):
+        while not condition():  # noqa: ASYNC110 - fakes have no signal
+            await asyncio.sleep(0.001)
+
+
+async def test_a_backlog_publishes_the_next_page_before_the_previous_one_is_acked():
+    publisher, cursors = GatedPublisher(), FakeCursors()
+    relay = ChangeRelay(FakeFeed(stock_feed(6)), cursors, publisher, FakeOdoo(), page_size=2)
+
+    draining = asyncio.create_task(relay.run_until_idle())
+    await until(lambda: len(publisher.pages) == 2)
+
+    assert cursors.positions == {}  # two pages out, none acknowledged: no cursor yet
+    publisher.pages[1].set()  # the second page is acked first ...
+    await asyncio.sleep(0.01)
+    assert cursors.positions == {}  # ... but its cursor waits for the first page
+    publisher.pages[0].set()
+    await until(lambda: len(publisher.pages) == 3)
+    publisher.pages[2].set()
+
+    assert await draining == 6
+    assert cursors.positions["odoo-changes"] == 6
+
+
+async def test_a_refused_page_in_the_pipeline_keeps_the_cursor_at_the_last_acked_page():
+    feed, publisher, cursors = FakeFeed(stock_feed(6)), GatedPublisher(refuse_page=2), FakeCursors()
+    relay = ChangeRelay(feed, cursors, publisher, FakeOdoo(), page_size=2)
+
+    draining = asyncio.create_task(relay.run_until_idle())
+    await until(lambda: len(publisher.pages) == 2)
+    publisher.pages[0].set()
+    publisher.pages[1].set()
+
+    with pytest.raises(RuntimeError):
+        await draining
+    assert cursors.positions["odoo-changes"] == 2
+    # The next round starts after the last acknowledged page: nothing skipped.
+    assert [c.id for c in await feed.since(cursors.positions["odoo-changes"])] == [3, 4, 5, 6]
+
+
+async def test_a_wake_ends_the_idle_wait_at_once():
+    feed, publisher, cursors, stop = FakeFeed([]), FakePublisher(), FakeCursors(), asyncio.Event()
+    relay = ChangeRelay(feed, cursors, publisher, FakeOdoo())
+    task = asyncio.create_task(relay.run(stop, interval=60.0))
+    await asyncio.sleep(0.01)  # idle now, for a minute
+
+    feed.changes.append(change("stock.quant", 1, 1, ("quantity",)))
+    relay.wake()
+    await until(lambda: cursors.positions.get("odoo-changes") == 1, seconds=2.0)
+    stop.set()
+    await asyncio.wait_for(task, 2.0)
+
+    assert len(publisher.published) == 1
