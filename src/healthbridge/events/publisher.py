@@ -6,6 +6,13 @@ id, which derives from the source change; JetStream drops a second copy within t
 stream's duplicate window. ``publish_all`` keeps up to ``max_in_flight`` publishes
 awaiting their ack at once (async publish), then waits for every ack: an event that is
 not acknowledged raises ``PublishError``; none is dropped silently.
+
+Trace context: each event of ``publish_all`` gets a PRODUCER span (when tracing is set
+up) and its ``traceparent`` names that span, so the consumer's span is its child. The
+span's parent is the item's explicit ``traceparent`` when given, else the current span
+(the gateway request, the workflow step), else none: the event starts a trace. Without
+tracing, the event carries the explicit ``traceparent``, else the current span's, else
+a fresh one.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from typing import Protocol
 import nats.errors
 import nats.js.errors
 from nats.js import JetStreamContext, api
+from opentelemetry.trace import Span, SpanKind
 
 from healthbridge.canonical.events import CanonicalEvent
 from healthbridge.core.ids import new_id
@@ -27,6 +35,14 @@ from healthbridge.events.errors import PublishError
 from healthbridge.events.sealing import PhiSealer
 from healthbridge.events.topology import Topology
 from healthbridge.governance.contracts import contract_id
+from healthbridge.observability.tracing import (
+    current_traceparent,
+    mark_failed,
+    parent_of,
+    traceparent_of,
+    tracer,
+    tracing_enabled,
+)
 
 DEFAULT_SOURCE = "urn:healthbridge:hub"
 
@@ -86,7 +102,10 @@ class EventPublisher:
         source_key: str | None = None,
         traceparent: str | None = None,
     ) -> Envelope:
-        """The envelope ``event`` is stored in: validated data, phi sealed, stable id."""
+        """The envelope ``event`` is stored in: validated data, phi sealed, stable id.
+
+        Its ``traceparent`` is the given one, else the current span's, else a fresh one.
+        """
         model = type(event)
         data = event.model_dump(mode="json", exclude_none=True)
         model.model_validate(data)  # the JSON a subscriber gets must satisfy the contract
@@ -99,7 +118,9 @@ class EventPublisher:
             subject=event.subject(),
             time=event.occurred_at,
             data=sealed,
-            traceparent=check_traceparent(traceparent) if traceparent else new_traceparent(),
+            traceparent=check_traceparent(traceparent)
+            if traceparent
+            else current_traceparent() or new_traceparent(),
             dataschema=_dataschema(model),
             phikeyid=key_id,
         )
@@ -121,13 +142,41 @@ class EventPublisher:
         All items are attempted; the error says how many were not stored. Re-publishing
         the whole batch is safe: the stored ones come back as duplicates.
         """
-        envelopes = [
-            self.envelope(item.event, source_key=item.source_key, traceparent=item.traceparent)
-            for item in items
-        ]
-        return await self.publish_envelopes(
-            [(self._topology.subject(envelope.type), envelope, None) for envelope in envelopes]
-        )
+        if not tracing_enabled():
+            envelopes = [
+                self.envelope(item.event, source_key=item.source_key, traceparent=item.traceparent)
+                for item in items
+            ]
+            return await self.publish_envelopes(
+                [(self._topology.subject(envelope.type), envelope, None) for envelope in envelopes]
+            )
+        spans: list[Span] = []
+        try:
+            prepared = []
+            for item in items:
+                if item.traceparent:
+                    check_traceparent(item.traceparent)
+                subject = self._topology.subject(type(item.event).event_type)
+                producer = _producer_span(subject, item.traceparent)
+                spans.append(producer)
+                envelope = self.envelope(
+                    item.event,
+                    source_key=item.source_key,
+                    traceparent=traceparent_of(producer) or item.traceparent,
+                )
+                producer.set_attribute("messaging.message.id", envelope.id)
+                prepared.append((subject, envelope, None))
+            published = await self.publish_envelopes(prepared)
+            for producer, result in zip(spans, published, strict=True):
+                producer.set_attribute("healthbridge.event.duplicate", result.duplicate)
+        except BaseException as exc:
+            for producer in spans:
+                mark_failed(producer, getattr(exc, "code", type(exc).__name__))
+            raise
+        finally:
+            for producer in spans:
+                producer.end()
+        return published
 
     async def publish_envelopes(
         self, items: Sequence[tuple[str, Envelope, str | None]]
@@ -174,6 +223,20 @@ class EventPublisher:
             Published(event_id, ack.stream, ack.seq, bool(ack.duplicate))
             for event_id, ack in zip(ids, (f.result() for f in futures), strict=True)
         ]
+
+
+def _producer_span(subject: str, traceparent: str | None) -> Span:
+    """A PRODUCER span for one event, under ``traceparent`` or the current span."""
+    return tracer().start_span(
+        f"publish {subject}",
+        context=parent_of(traceparent),
+        kind=SpanKind.PRODUCER,
+        attributes={
+            "messaging.system": "nats",
+            "messaging.operation.type": "publish",
+            "messaging.destination.name": subject,
+        },
+    )
 
 
 @functools.cache

@@ -13,6 +13,14 @@ to the handler. The outcome is applied explicitly:
 
 An exception's text is never stored or logged (it may carry PHI): a Healthbridge error
 contributes its code and safe message, any other its type name.
+
+Tracing (when set up): each event gets a CONSUMER span, child of the span its
+``traceparent`` names (the publisher's), from before its handler runs until it is
+settled. The event's ``cloudevent["traceparent"]`` is rewritten to name the consumer
+span, so what a handler hands the trace on to (a webhook delivery, a workflow input)
+continues from it. A one-at-a-time handler runs with the span current; a batch handler
+handles many events at once, so no span is current then, and each event's trace goes
+on through its rewritten ``traceparent``.
 """
 
 from __future__ import annotations
@@ -27,6 +35,8 @@ import nats.js.errors
 import structlog
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
+from opentelemetry import trace
+from opentelemetry.trace import Span, SpanKind
 from pydantic import ValidationError
 
 from healthbridge.core.clock import Clock, SystemClock
@@ -38,6 +48,13 @@ from healthbridge.events.outcomes import Ack, DeadLetter, Nak, Outcome, Term
 from healthbridge.events.sealing import PhiSealer
 from healthbridge.events.subscription import Subscription
 from healthbridge.events.topology import REDRIVE_SEGMENT, Topology, event_model_or_error
+from healthbridge.observability.tracing import (
+    mark_failed,
+    parent_of,
+    traceparent_of,
+    tracer,
+    tracing_enabled,
+)
 from healthbridge.security.field_encryption import FieldEncryptionError
 from healthbridge.store.dead_letters import AttemptError, DeadLetters
 
@@ -61,6 +78,24 @@ def failure_of(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, HealthbridgeError):
         return exc.code, exc.safe_message
     return "handler.exception", f"the handler raised {type(exc).__name__}"
+
+
+def _close(span: Span, outcome: Outcome | _Failure) -> None:
+    """Record what became of the event on its span, and end it."""
+    if isinstance(outcome, Ack):
+        span.set_attribute("healthbridge.event.outcome", "ack")
+    elif isinstance(outcome, Term):
+        span.set_attribute("healthbridge.event.outcome", "term")
+    elif isinstance(outcome, DeadLetter):
+        span.set_attribute("healthbridge.event.outcome", "dead_letter")
+        mark_failed(span, outcome.code)
+    elif isinstance(outcome, Nak):
+        span.set_attribute("healthbridge.event.outcome", "nak")
+        mark_failed(span, outcome.code)
+    else:
+        span.set_attribute("healthbridge.event.outcome", "failed")
+        mark_failed(span, outcome.code)
+    span.end()
 
 
 class SubscriptionWorker:
@@ -179,6 +214,9 @@ class SubscriptionWorker:
                 ready.append((message, received))
         if not ready:
             return
+        if tracing_enabled():
+            await self._process_traced(ready)
+            return
         if self._batch_handler is not None:
             outcomes = await self._run_batch([received for _, received in ready])
             for (message, received), outcome in zip(ready, outcomes, strict=True):
@@ -186,6 +224,52 @@ class SubscriptionWorker:
             return
         for message, received in ready:
             await self._settle(message, received, await self._run_one(received))
+
+    async def _process_traced(self, ready: Sequence[tuple[Msg, ReceivedEvent]]) -> None:
+        """``process`` with one CONSUMER span per event, ended once the event is settled."""
+        spans = [self._consumer_span(received) for _, received in ready]
+        try:
+            if self._batch_handler is not None:
+                outcomes = await self._run_batch([received for _, received in ready])
+                for (message, received), outcome, span in zip(ready, outcomes, spans, strict=True):
+                    await self._settle(message, received, outcome)
+                    _close(span, outcome)
+                return
+            for (message, received), span in zip(ready, spans, strict=True):
+                with trace.use_span(span, record_exception=False, set_status_on_exception=False):
+                    outcome = await self._run_one(received)
+                    await self._settle(message, received, outcome)
+                    _close(span, outcome)
+        except BaseException as exc:
+            for span in spans:
+                if span.is_recording():
+                    mark_failed(span, type(exc).__name__)
+            raise
+        finally:
+            for span in spans:
+                if span.is_recording():
+                    span.end()
+
+    def _consumer_span(self, received: ReceivedEvent) -> Span:
+        """Start ``received``'s CONSUMER span and make its ``traceparent`` name the span."""
+        span = tracer().start_span(
+            f"process {received.type}",
+            context=parent_of(received.cloudevent.get("traceparent")),
+            kind=SpanKind.CONSUMER,
+            attributes={
+                "messaging.system": "nats",
+                "messaging.operation.type": "process",
+                "messaging.destination.name": received.stream,
+                "messaging.consumer.group.name": received.subscription,
+                "messaging.message.id": received.id,
+                "healthbridge.event.delivery": received.delivery,
+                "healthbridge.event.stream_seq": received.stream_seq,
+            },
+        )
+        traceparent = traceparent_of(span)
+        if traceparent is not None:
+            received.cloudevent["traceparent"] = traceparent
+        return span
 
     async def _run_one(self, received: ReceivedEvent) -> Outcome | _Failure:
         assert self._handler is not None

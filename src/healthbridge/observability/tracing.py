@@ -8,17 +8,27 @@ hand-over is always the same two calls: ``inject_traceparent(carrier)`` on the s
 side, ``extract_context(carrier)`` on the receiving side, and the receiving span is
 started with that context as its parent.
 
+Where spans come from: the gateway's ``TraceContextMiddleware`` (a SERVER span per
+request), the event publisher (PRODUCER per event) and subscription worker (CONSUMER
+per event), the webhook sender (CLIENT per attempt), the Odoo call hook, the MLLP
+handler and the workflow steps (``workflows/tracing.py``). The hot paths check
+``tracing_enabled()`` first and skip span building when no provider is set up.
+
 Export: ``none`` (spans are still created so trace ids reach the logs), ``console``
-(JSON to stdout, for a demo) or ``otlp`` (to a collector, over HTTP/protobuf, which
-needs the optional ``opentelemetry-exporter-otlp-proto-http`` package). Tests pass their
-own exporter, typically ``InMemorySpanExporter``.
+(JSON to stdout, for a demo) or ``otlp`` (to a collector, over HTTP/protobuf, with
+``opentelemetry-exporter-otlp-proto-http``, a declared dependency; the endpoint defaults
+to the exporter's own, ``OTEL_EXPORTER_OTLP_*`` variables apply). Tests pass their own
+exporter, typically ``InMemorySpanExporter``.
+
+A span never carries an exception's text: it may quote PHI. A failure is recorded as
+the error status and the exception's type name (``error.type``).
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
-from collections.abc import Iterator, Mapping, MutableMapping
+import hashlib
+from collections.abc import AsyncIterator, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Final, Literal, TypeVar
 
@@ -33,17 +43,24 @@ from opentelemetry.sdk.trace.export import (
     SimpleSpanProcessor,
     SpanExporter,
 )
-from opentelemetry.trace import Span, SpanKind, Tracer
+from opentelemetry.trace import (
+    NonRecordingSpan,
+    Span,
+    SpanContext,
+    SpanKind,
+    Status,
+    StatusCode,
+    TraceFlags,
+    Tracer,
+)
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from opentelemetry.util.types import AttributeValue
 
-from healthbridge.core.errors import ConfigError
 from healthbridge.core.sections.observability import ObservabilitySettings
 
 TRACER_NAME: Final = "healthbridge"
 TRACEPARENT: Final = "traceparent"
 TRACESTATE: Final = "tracestate"
-OTLP_PACKAGE: Final = "opentelemetry-exporter-otlp-proto-http"
 
 TraceExport = Literal["none", "console", "otlp"]
 
@@ -54,6 +71,7 @@ _Carrier = TypeVar("_Carrier", bound=MutableMapping[str, str])
 @dataclass(slots=True)
 class _State:
     provider: TracerProvider | None = None
+    tracer: Tracer | None = None
 
 
 _state = _State()
@@ -82,6 +100,7 @@ def configure_tracing(
     elif export == "otlp":
         provider.add_span_processor(BatchSpanProcessor(_otlp_exporter(otlp_endpoint)))
     previous, _state.provider = _state.provider, provider
+    _state.tracer = provider.get_tracer(TRACER_NAME)
     if previous is not None:
         previous.shutdown()
     if install_global and isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider):
@@ -96,27 +115,41 @@ def configure_tracing_from(settings: ObservabilitySettings) -> TracerProvider:
     )
 
 
+@contextlib.asynccontextmanager
+async def open_tracing(settings: ObservabilitySettings) -> AsyncIterator[TracerProvider]:
+    """Tracing for a process's lifetime: ``configure_tracing_from``, flushed at exit.
+
+    An async context manager so an entry point can list it with the hub's other parts in
+    one ``async with`` (``serve``, ``demo``, the worker roles).
+    """
+    provider = configure_tracing_from(settings)
+    try:
+        yield provider
+    finally:
+        if _state.provider is provider:
+            shutdown_tracing()
+        else:
+            provider.shutdown()
+
+
 def shutdown_tracing() -> None:
     """Flush and stop the exporters; spans recorded afterwards go nowhere."""
-    provider, _state.provider = _state.provider, None
+    provider, _state.provider, _state.tracer = _state.provider, None, None
     if provider is not None:
         provider.shutdown()
 
 
 def _otlp_exporter(endpoint: str | None) -> SpanExporter:
-    try:
-        module = importlib.import_module("opentelemetry.exporter.otlp.proto.http.trace_exporter")
-    except ImportError as exc:
-        raise ConfigError(
-            f"observability.trace_export is otlp but the {OTLP_PACKAGE} package is not "
-            f"installed: install it (pip install {OTLP_PACKAGE}) or set "
-            "HEALTHBRIDGE_OBSERVABILITY__TRACE_EXPORT=none",
-            details={"key": "observability.trace_export", "package": OTLP_PACKAGE},
-        ) from exc
-    exporter: SpanExporter = (
-        module.OTLPSpanExporter(endpoint=endpoint) if endpoint else module.OTLPSpanExporter()
+    """OTLP over HTTP/protobuf to ``endpoint`` (a full ``.../v1/traces`` URL) or the default.
+
+    Imported here, not at the top: the exporter pulls in protobuf and requests (about
+    0.15 s), which a process that does not export should not pay at start.
+    """
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import (  # noqa: PLC0415
+        OTLPSpanExporter,
     )
-    return exporter
+
+    return OTLPSpanExporter(endpoint=endpoint) if endpoint else OTLPSpanExporter()
 
 
 def tracing_enabled() -> bool:
@@ -126,10 +159,8 @@ def tracing_enabled() -> bool:
 
 def tracer() -> Tracer:
     """The hub's tracer: the configured provider's, or a no-op one before set-up."""
-    provider = _state.provider
-    if provider is None:
-        return trace.get_tracer(TRACER_NAME)
-    return provider.get_tracer(TRACER_NAME)
+    current = _state.tracer
+    return trace.get_tracer(TRACER_NAME) if current is None else current
 
 
 @contextlib.contextmanager
@@ -142,13 +173,29 @@ def span(
 ) -> Iterator[Span]:
     """A current span named ``name`` (``webhook.deliver``), child of ``parent`` or the current one.
 
-    An exception leaving the block is recorded on the span and marks it as an error; its
-    message may quote PHI, so span attributes set here must be identifiers, never values.
+    An exception leaving the block marks the span as an error with the exception's type
+    name only: its message may quote PHI. For the same reason span attributes set here
+    must be identifiers, never values.
     """
     with tracer().start_as_current_span(
-        name, context=parent, kind=kind, attributes=attributes
+        name,
+        context=parent,
+        kind=kind,
+        attributes=attributes,
+        record_exception=False,
+        set_status_on_exception=False,
     ) as current:
-        yield current
+        try:
+            yield current
+        except BaseException as exc:
+            mark_failed(current, type(exc).__name__)
+            raise
+
+
+def mark_failed(target: Span, error_type: str) -> None:
+    """Mark ``target`` as failed with a code or type name (``error.type``), never a message."""
+    target.set_attribute("error.type", error_type)
+    target.set_status(Status(StatusCode.ERROR, error_type))
 
 
 class _HeaderGetter(Getter[Mapping[str, str]]):
@@ -171,8 +218,8 @@ _GETTER: Final = _HeaderGetter()
 def inject_traceparent(carrier: _Carrier, context: Context | None = None) -> _Carrier:
     """Add ``traceparent`` (and ``tracestate``) for the current span to ``carrier``.
 
-    Works for NATS headers, HTTP headers and a workflow input's dict alike; with no span
-    recording, nothing is added. Returns ``carrier`` for chaining.
+    Works for NATS headers, HTTP headers and a workflow input's dict alike; with no valid
+    current span, nothing is added. Returns ``carrier`` for chaining.
     """
     _PROPAGATOR.inject(carrier, context=context)
     return carrier
@@ -194,6 +241,53 @@ def extract_context(carrier: Mapping[str, str] | None) -> Context:
     if not carrier:
         return Context()
     return _PROPAGATOR.extract(carrier, context=Context(), getter=_GETTER)
+
+
+def traceparent_of(target: Span) -> str | None:
+    """The W3C ``traceparent`` naming ``target`` as the parent, or None for an invalid span."""
+    context = target.get_span_context()
+    if not context.is_valid:
+        return None
+    return f"00-{context.trace_id:032x}-{context.span_id:016x}-{context.trace_flags:02x}"
+
+
+def current_traceparent() -> str | None:
+    """The ``traceparent`` of the current span (recording or not), or None outside one."""
+    return traceparent_of(trace.get_current_span())
+
+
+def parent_of(traceparent: str | None) -> Context | None:
+    """The context to start a span under for a stored ``traceparent``; None if absent.
+
+    A malformed value yields an empty context: the span starts a new trace.
+    """
+    if not traceparent:
+        return None
+    return _PROPAGATOR.extract({TRACEPARENT: traceparent}, context=Context())
+
+
+def workflow_parent(trace_id: str | None, workflow_id: str) -> Context | None:
+    """The parent of a workflow's step spans, from the trace id its input carries.
+
+    A workflow input keeps the trace id only (it is stored and may resume days later in
+    another process), so the steps hang under a remote parent whose span id is derived
+    from the workflow id: every step of one run, in any process, shares that parent and
+    lands in the caller's trace. Returns None when ``trace_id`` is not 32 hex digits.
+    """
+    if trace_id is None or len(trace_id) != 32:
+        return None
+    try:
+        trace_number = int(trace_id, 16)
+    except ValueError:
+        return None
+    digest = hashlib.sha256(workflow_id.encode("utf-8")).digest()
+    span_number = int.from_bytes(digest[:8], "big") or 1
+    if trace_number == 0:
+        return None
+    remote = SpanContext(
+        trace_number, span_number, is_remote=True, trace_flags=TraceFlags(TraceFlags.SAMPLED)
+    )
+    return trace.set_span_in_context(NonRecordingSpan(remote), Context())
 
 
 def current_trace_id() -> str | None:

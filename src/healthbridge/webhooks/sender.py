@@ -3,6 +3,12 @@
 Signing happens per attempt (the timestamp is the attempt's), with every live secret of
 the endpoint. The outcome is data, not an exception: the dispatcher decides what a 500
 or a timeout means for the schedule.
+
+Tracing (when set up): each attempt is a CLIENT span, child of the span the delivery's
+stored ``traceparent`` names (the event's consumer), and the ``traceparent`` header sent
+names the attempt's span, so the receiver's trace continues from this very attempt.
+The span records the status code or the error kind; never the URL's path or query,
+which may carry a token.
 """
 
 from __future__ import annotations
@@ -11,9 +17,18 @@ import asyncio
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import aiohttp
+from opentelemetry.trace import Span, SpanKind
 
+from healthbridge.observability.tracing import (
+    mark_failed,
+    parent_of,
+    traceparent_of,
+    tracer,
+    tracing_enabled,
+)
 from healthbridge.store.webhook_deliveries import DeliveryRecord
 from healthbridge.store.webhook_endpoints import EndpointRecord
 from healthbridge.webhooks.signing import secret_key, signature_header
@@ -73,8 +88,35 @@ class Sender:
         self, endpoint: EndpointRecord, delivery: DeliveryRecord, now: datetime
     ) -> SendResult:
         """POST once; never raises for what the receiver or the network did."""
+        if not tracing_enabled():
+            return await self._post(endpoint, delivery, now, None)
+        span = _attempt_span(endpoint, delivery)
+        try:
+            result = await self._post(endpoint, delivery, now, traceparent_of(span))
+        except BaseException as exc:
+            mark_failed(span, type(exc).__name__)
+            raise
+        else:
+            if result.status_code is not None:
+                span.set_attribute("http.response.status_code", result.status_code)
+            if result.error_kind is not None:
+                kind = result.error_kind
+                mark_failed(span, str(result.status_code) if kind == "http_status" else kind)
+        finally:
+            span.end()
+        return result
+
+    async def _post(
+        self,
+        endpoint: EndpointRecord,
+        delivery: DeliveryRecord,
+        now: datetime,
+        traceparent: str | None,
+    ) -> SendResult:
         body = delivery.body.encode("utf-8")
         headers = signed_headers(endpoint, delivery, body, now)
+        if traceparent is not None:
+            headers["traceparent"] = traceparent
         started = time.perf_counter()
         try:
             async with self._session.post(
@@ -98,3 +140,22 @@ class Sender:
     @staticmethod
     def _error(kind: str, started: float) -> SendResult:
         return SendResult(None, kind, (time.perf_counter() - started) * 1000, None, None)
+
+
+def _attempt_span(endpoint: EndpointRecord, delivery: DeliveryRecord) -> Span:
+    """The CLIENT span of one attempt, under the delivery's stored trace context."""
+    address = urlsplit(endpoint.url)
+    return tracer().start_span(
+        "webhook POST",
+        context=parent_of(delivery.traceparent),
+        kind=SpanKind.CLIENT,
+        attributes={
+            "http.request.method": "POST",
+            "server.address": address.hostname or "",
+            "server.port": address.port or (443 if address.scheme == "https" else 80),
+            "healthbridge.webhook.endpoint_id": endpoint.id,
+            "healthbridge.webhook.event_type": delivery.event_type,
+            "healthbridge.webhook.delivery_id": delivery.id,
+            "healthbridge.webhook.attempt": delivery.attempts + 1,
+        },
+    )

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import structlog
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
 from pydantic import BaseModel
@@ -17,11 +21,16 @@ from healthbridge.observability import (
     OdooCallObserver,
     SliRecorder,
     configure_logging,
+    configure_tracing,
     current_trace_id,
     extract_context,
     inject_traceparent,
+    parent_of,
+    shutdown_tracing,
     span,
     trace_carrier,
+    traceparent_of,
+    workflow_parent,
 )
 
 
@@ -111,6 +120,109 @@ def test_an_exception_marks_the_span_as_an_error(spans: InMemorySpanExporter) ->
         raise RuntimeError("receiver down")
     [failed] = spans.get_finished_spans()
     assert failed.status.status_code is StatusCode.ERROR
+
+
+def test_an_exception_is_recorded_by_type_never_by_its_message(
+    spans: InMemorySpanExporter,
+) -> None:
+    with pytest.raises(LookupError), span("odoo res.partner.read"):
+        raise LookupError("no partner with MRN-4417-SECRET")
+    [failed] = spans.get_finished_spans()
+    assert failed.attributes is not None
+    assert failed.attributes["error.type"] == "LookupError"
+    assert not failed.events
+    assert "MRN-4417" not in failed.to_json()
+
+
+def test_a_stored_traceparent_parents_a_span_and_names_it_back(
+    spans: InMemorySpanExporter,
+) -> None:
+    stored = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    with span("webhook POST", parent=parent_of(stored)) as attempt:
+        sent = traceparent_of(attempt)
+    with span("lost", parent=parent_of("00-garbage")):
+        pass
+    child, lost = spans.get_finished_spans()
+    assert child.parent is not None
+    assert format(child.parent.span_id, "016x") == "b7ad6b7169203331"
+    assert sent is not None
+    assert sent.startswith("00-0af7651916cd43dd8448eb211c80319c-")
+    assert sent.split("-")[2] == format(child.context.span_id, "016x")
+    assert lost.parent is None
+    assert parent_of(None) is None
+
+
+def test_the_steps_of_one_workflow_share_a_parent_in_the_callers_trace(
+    spans: InMemorySpanExporter,
+) -> None:
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+    for step in ("check_supplier", "create_purchase_order"):
+        with span(step, parent=workflow_parent(trace_id, "replenishment-evt-1")):
+            pass
+    with span("other run", parent=workflow_parent(trace_id, "replenishment-evt-2")):
+        pass
+    first, second, other = spans.get_finished_spans()
+    assert {format(s.context.trace_id, "032x") for s in (first, second, other)} == {trace_id}
+    assert first.parent is not None
+    assert second.parent is not None
+    assert other.parent is not None
+    assert first.parent.span_id == second.parent.span_id != other.parent.span_id
+    assert workflow_parent(None, "w") is None
+    assert workflow_parent("not-hex-" * 4, "w") is None
+    assert workflow_parent("0" * 32, "w") is None
+
+
+@dataclass
+class _Collector:
+    url: str
+    requests: list[tuple[str, str, bytes]]
+
+
+@pytest.fixture
+def collector() -> Iterator[_Collector]:
+    """An OTLP/HTTP collector on a loopback port, in a thread (the exporter is blocking)."""
+    requests: list[tuple[str, str, bytes]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            requests.append((self.path, self.headers["Content-Type"], body))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield _Collector(f"http://127.0.0.1:{server.server_address[1]}/v1/traces", requests)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_otlp_export_sends_the_spans_to_the_configured_collector(collector: _Collector) -> None:
+    provider = configure_tracing(
+        "healthbridge-otlp", export="otlp", otlp_endpoint=collector.url, install_global=False
+    )
+    try:
+        with span("POST /api/v1/orders", kind=SpanKind.SERVER):
+            pass
+        assert provider.force_flush(5_000)
+    finally:
+        shutdown_tracing()
+    [(path, content_type, body)] = collector.requests
+    assert path == "/v1/traces"
+    assert content_type == "application/x-protobuf"
+    exported = ExportTraceServiceRequest.FromString(body)
+    [resource] = exported.resource_spans
+    service = {a.key: a.value.string_value for a in resource.resource.attributes}
+    assert service["service.name"] == "healthbridge-otlp"
+    [scope] = resource.scope_spans
+    assert [s.name for s in scope.spans] == ["POST /api/v1/orders"]
 
 
 def test_log_lines_carry_the_trace_id_of_the_current_span(

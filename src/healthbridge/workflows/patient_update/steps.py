@@ -10,11 +10,8 @@ second publish of the same notification.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any
-
-from dbos import DBOS
 
 from healthbridge.canonical.events import PartnerUpserted
 from healthbridge.canonical.identifiers import Identifier
@@ -30,6 +27,7 @@ from healthbridge.workflows.patient_update.model import (
     PartnerUpsert,
     PatientUpdate,
 )
+from healthbridge.workflows.tracing import traced_step
 
 STEP_NAMES = ("read_billing_partner", "upsert_billing_partner", "notify_partner_upserted")
 """The steps of a run in order."""
@@ -145,7 +143,7 @@ def _publish_retry(error: BaseException) -> bool:
     return isinstance(error, UnavailableError)
 
 
-@DBOS.step(name="read_billing_partner")
+@traced_step(name="read_billing_partner")
 async def read_billing_partner(update: PatientUpdate) -> PartnerPlan:
     """The partner found by MRN and the difference this update makes (nothing written)."""
     plan = await plan_billing_partner(dependencies().odoo, update.patient)
@@ -153,7 +151,7 @@ async def read_billing_partner(update: PatientUpdate) -> PartnerPlan:
     return plan
 
 
-@DBOS.step(name="upsert_billing_partner")
+@traced_step(name="upsert_billing_partner")
 async def upsert_billing_partner(update: PatientUpdate, plan: PartnerPlan) -> PartnerUpsert:
     """The billing partner written in Odoo as planned (idempotent by MRN)."""
     upsert = await apply_partner_plan(dependencies().odoo, mrn_of(update.patient), plan)
@@ -161,7 +159,7 @@ async def upsert_billing_partner(update: PatientUpdate, plan: PartnerPlan) -> Pa
     return upsert
 
 
-@DBOS.step(
+@traced_step(
     name="notify_partner_upserted",
     retries_allowed=True,
     max_attempts=4,
@@ -177,17 +175,11 @@ async def notify_partner_upserted(
         raise WorkflowRuntimeError(
             "no event publisher is installed: pass events= to open_workflows"
         )
-    traceparent = (
-        f"00-{update.trace_id}-{os.urandom(8).hex()}-01"
-        if update.trace_id and len(update.trace_id) == 32
-        else None
-    )
     [published] = await publisher.publish_all(
         [
             OutgoingEvent(
                 partner_upserted(update, upsert),
                 source_key=f"workflow:{workflow_id}:partner-upserted",
-                traceparent=traceparent,
             )
         ]
     )

@@ -13,6 +13,7 @@ from dbos import DBOS, SetWorkflowID, WorkflowHandleAsync
 from healthbridge.core.errors import HealthbridgeError
 from healthbridge.workflows.patient_update import steps
 from healthbridge.workflows.patient_update.model import PatientUpdate, PatientUpdateOutcome
+from healthbridge.workflows.tracing import traced_workflow
 
 WORKFLOW_NAME = "patient_update"
 
@@ -22,6 +23,7 @@ def _code(error: Exception) -> str:
 
 
 @DBOS.workflow(name=WORKFLOW_NAME)
+@traced_workflow
 async def patient_update(update: PatientUpdate) -> PatientUpdateOutcome:
     """Apply ``update`` to the billing partner and tell subscribers; end in a clear state."""
     workflow_id = update.workflow_id

@@ -25,19 +25,20 @@ from healthbridge.workflows.dependencies import dependencies, pause_point
 from healthbridge.workflows.errors import WorkflowRuntimeError
 from healthbridge.workflows.payer_claim.model import ClaimOutcome, InvoiceToPayer
 from healthbridge.workflows.payer_claim.payer_client import PayerUnavailableError
+from healthbridge.workflows.tracing import traced_step, traced_workflow
 
 
 def _payer_retry(error: BaseException) -> bool:
     return isinstance(error, PayerUnavailableError)
 
 
-@DBOS.step(name="read_claimable_invoice")
+@traced_step(name="read_claimable_invoice")
 async def read_claimable_invoice(invoice_id: int) -> InvoiceFacts:
     """The invoice's facts, when it is a posted customer invoice."""
     return await read_invoice(dependencies().odoo, invoice_id)
 
 
-@DBOS.step(
+@traced_step(
     name="submit_claim",
     retries_allowed=True,
     max_attempts=4,
@@ -55,7 +56,7 @@ async def submit_claim(reference: str, invoice: InvoiceFacts, coverage: str) -> 
     return decision
 
 
-@DBOS.step(name="register_claim_payment")
+@traced_step(name="register_claim_payment")
 async def register_claim_payment(
     reference: str, invoice: InvoiceFacts, amount: float
 ) -> PaymentRef:
@@ -67,7 +68,7 @@ async def register_claim_payment(
     return payment
 
 
-@DBOS.step(name="open_denial_task")
+@traced_step(name="open_denial_task")
 async def open_denial_task(
     reference: str, invoice: InvoiceFacts, decision: ClaimDecision
 ) -> HumanTask:
@@ -89,6 +90,7 @@ async def open_denial_task(
 
 
 @DBOS.workflow(name="invoice_to_payer")
+@traced_workflow
 async def invoice_to_payer(request: InvoiceToPayer) -> ClaimOutcome:
     """Claim the invoice; register the payment, or hand a denial to a person."""
     reference = request.workflow_id

@@ -9,8 +9,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from dbos import DBOS
-
 from healthbridge.services.replenishment import (
     OrderLine,
     PurchaseOrderRef,
@@ -27,6 +25,7 @@ from healthbridge.services.workflow_ports import (
 )
 from healthbridge.workflows.dependencies import dependencies, pause_point
 from healthbridge.workflows.replenishment.model import ApprovalPolicy, StockLow
+from healthbridge.workflows.tracing import traced_step
 
 STEP_NAMES = (
     "approval_policy",
@@ -44,7 +43,7 @@ def _transient(error: BaseException) -> bool:
     return isinstance(error, SupplierUnavailableError)
 
 
-@DBOS.step(name="approval_policy")
+@traced_step(name="approval_policy")
 async def approval_policy() -> ApprovalPolicy:
     """The approval rules in force now, recorded so a replay under new settings agrees."""
     settings = dependencies().settings
@@ -58,7 +57,7 @@ async def approval_policy() -> ApprovalPolicy:
     )
 
 
-@DBOS.step(
+@traced_step(
     name="check_supplier",
     retries_allowed=True,
     max_attempts=4,
@@ -72,7 +71,7 @@ async def check_supplier(reference: str, request: StockLow) -> SupplierQuote:
     return quote
 
 
-@DBOS.step(
+@traced_step(
     name="release_reservation",
     retries_allowed=True,
     max_attempts=4,
@@ -84,7 +83,7 @@ async def release_reservation(reservation_id: str) -> None:
     await dependencies().supplier.release(reservation_id)
 
 
-@DBOS.step(name="open_approval_task")
+@traced_step(name="open_approval_task")
 async def open_approval_task(
     workflow_id: str, request: StockLow, amount: float, policy: ApprovalPolicy
 ) -> HumanTask:
@@ -109,13 +108,13 @@ async def open_approval_task(
     return task
 
 
-@DBOS.step(name="read_approval_task")
+@traced_step(name="read_approval_task")
 async def read_approval_task(task_id: str) -> HumanTask | None:
     """The task as stored now: a decision made while its message was lost still counts."""
     return await dependencies().tasks.get(task_id)
 
 
-@DBOS.step(name="escalate_approval_task")
+@traced_step(name="escalate_approval_task")
 async def escalate_approval_task(task_id: str, policy: ApprovalPolicy) -> HumanTask:
     """The overdue task handed to the escalation assignee with a new due time."""
     deps = dependencies()
@@ -126,13 +125,13 @@ async def escalate_approval_task(task_id: str, policy: ApprovalPolicy) -> HumanT
     )
 
 
-@DBOS.step(name="lapse_approval_task")
+@traced_step(name="lapse_approval_task")
 async def lapse_approval_task(task_id: str) -> HumanTask:
     """Nobody decided in time: the task closed as lapsed."""
     return await dependencies().tasks.lapse(task_id)
 
 
-@DBOS.step(name="create_purchase_order")
+@traced_step(name="create_purchase_order")
 async def create_purchase_order(
     reference: str, request: StockLow, quote: SupplierQuote
 ) -> PurchaseOrderRef:
@@ -157,7 +156,7 @@ async def create_purchase_order(
     return order
 
 
-@DBOS.step(name="cancel_purchase_order")
+@traced_step(name="cancel_purchase_order")
 async def cancel_orders(reference: str) -> list[int]:
     """Compensates ``create_purchase_order``: the run's orders cancelled (with receipts).
 
@@ -167,7 +166,7 @@ async def cancel_orders(reference: str) -> list[int]:
     return await cancel_purchase_orders_for(dependencies().odoo, reference)
 
 
-@DBOS.step(name="confirm_purchase_order")
+@traced_step(name="confirm_purchase_order")
 async def confirm_order(order_id: int) -> str:
     """The order confirmed in Odoo; an order confirmed by an earlier attempt is left alone."""
     state = await confirm_purchase_order(dependencies().odoo, order_id)
@@ -175,7 +174,7 @@ async def confirm_order(order_id: int) -> str:
     return state
 
 
-@DBOS.step(
+@traced_step(
     name="notify_supplier",
     retries_allowed=True,
     max_attempts=4,
@@ -198,7 +197,7 @@ async def notify_supplier(
     return ack
 
 
-@DBOS.step(name="record_expected_delivery")
+@traced_step(name="record_expected_delivery")
 async def record_delivery(order_id: int, ack: SupplierAcknowledgement) -> None:
     """The supplier's delivery date and acknowledgement written on the order."""
     await record_expected_delivery(

@@ -21,6 +21,7 @@ from healthbridge.workflows.replenishment.model import (
     ReplenishmentOutcome,
     StockLow,
 )
+from healthbridge.workflows.tracing import traced_workflow
 
 WORKFLOW_NAME = "replenishment"
 
@@ -53,6 +54,7 @@ async def _await_decision(
 
 
 @DBOS.workflow(name=WORKFLOW_NAME)
+@traced_workflow
 async def replenishment(request: StockLow) -> ReplenishmentOutcome:
     """Order stock for ``request`` and end in a clear state, compensating what was done."""
     workflow_id = request.workflow_id
