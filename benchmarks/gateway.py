@@ -1,9 +1,11 @@
 """Gateway throughput: availability from the read model and through to Odoo, next to hello-world.
 
-Run: ``python benchmarks/gateway.py`` (``--seconds 5``, ``--connections 64``,
-``--pipeline full|stand-in``). It starts the Odoo sandbox in a subprocess (keep-alive),
-then three real uvicorn servers in turn, each in its own process, and loads each with
-aiohttp at 64 concurrent connections for a fixed time:
+Run: ``python benchmarks/gateway.py`` (``--seconds 5``, ``--rounds 3``,
+``--connections 64``, ``--pipeline full|stand-in``, ``--no-pin``). It starts the Odoo
+sandbox in a subprocess (keep-alive), then three real uvicorn servers, each in its own
+process, and loads each with aiohttp at 64 concurrent connections for a fixed time, in
+``--rounds`` interleaved rounds (hello, read model, read-through, hello, ...), so that a
+change in the machine's load during the run hits every case alike:
 
 - ``hello``: a bare FastAPI app, ``GET /hello`` returning a small JSON object through a
   response model (the yardstick);
@@ -19,12 +21,21 @@ own ``/oauth/token``, and every request is traced, audited, verified, versioned,
 against a quota and checked for scopes. ``--pipeline stand-in`` replaces all that with a
 fixed bearer check, to see what the route itself costs.
 
-It prints requests/s, p50/p99 latency, the share of non-200 answers and each case's
-throughput as a ratio of hello-world's, and the server process's CPU time per request
-(from ``/proc``) with the same ratio. Server and load generator share this machine's
-cores, as they would in a one-box deployment; on a busy shared machine the client-side
-figures swing with the load generator's share of the CPU, and the CPU ratio is the
-steadier measure of what the server spends per request.
+It prints, per case, the median over the rounds of requests/s, p50/p99 latency, the
+non-200 answers, the throughput as a ratio of hello-world's in the same round (median
+and range over the rounds), and the server process's CPU time per request (from
+``/proc``) with the same ratio.
+
+With two or more CPUs (and without ``--no-pin``) each server runs pinned to one core and
+the load generator to another (``os.sched_setaffinity``), hello-world measured the same
+way: the server's throughput is then that of one dedicated core, and the load generator
+does not steal from it. The sandbox stays unpinned. On a machine shared with other work
+the absolute figures still swing; the ratios measured in the same round are the result.
+
+Latency is that of a closed loop: each connection sends its next request when the
+previous answer arrives, so the mean latency is ``connections / throughput`` (Little's
+law) whatever the server does; at 64 connections a p99 of 10 ms would need well over
+6,400 requests/s. Compare a case's p99 with hello-world's in the same run.
 """
 
 from __future__ import annotations
@@ -35,11 +46,12 @@ import base64
 import json
 import os
 import socket
+import statistics
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -288,6 +300,35 @@ async def access_token(base: str, client_id: str, secret: str) -> str:
         return str((await response.json())["access_token"])
 
 
+@dataclass(frozen=True)
+class Pinning:
+    """Which core the servers run on and which the load generator runs on (or none)."""
+
+    server: int | None = None
+    load: int | None = None
+
+    @classmethod
+    def choose(cls, wanted: bool) -> Pinning:
+        """The first two cores this process may use, when pinning is wanted and possible."""
+        if not wanted or not hasattr(os, "sched_getaffinity"):
+            return cls()
+        cores = sorted(os.sched_getaffinity(0))
+        return cls(cores[0], cores[1]) if len(cores) >= 2 else cls()
+
+    def pin_server(self, pid: int) -> None:
+        if self.server is not None:
+            os.sched_setaffinity(pid, {self.server})
+
+    def pin_load_generator(self) -> None:
+        if self.load is not None:
+            os.sched_setaffinity(0, {self.load})
+
+    def describe(self) -> str:
+        if self.server is None:
+            return "unpinned"
+        return f"server on CPU {self.server}, load generator on CPU {self.load}"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -312,12 +353,13 @@ class Served:
 
 
 @asynccontextmanager
-async def server(extra: list[str]) -> AsyncIterator[Served]:
-    """A uvicorn subprocess of this script; yields it once /healthz answers."""
+async def server(extra: list[str], pinning: Pinning) -> AsyncIterator[Served]:
+    """A uvicorn subprocess of this script (pinned); yields it once /healthz answers."""
     port = free_port()
     process = await asyncio.create_subprocess_exec(
         sys.executable, __file__, "--port", str(port), *extra
     )
+    pinning.pin_server(process.pid)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -425,66 +467,108 @@ async def product_gtin(sandbox: Sandbox) -> str:
         await odoo.close()
 
 
-async def main(seconds: float, connections: int, pipeline: str) -> None:
+@dataclass
+class Case:
+    """One benchmarked request: which server, which path, which headers."""
+
+    name: str
+    target: Served
+    path: str
+    headers: dict[str, str]
+    rounds: list[Result] = field(default_factory=list)
+
+    def median(self, value: Callable[[Result], float | None]) -> float | None:
+        values = [v for v in map(value, self.rounds) if v is not None]
+        return statistics.median(values) if values else None
+
+
+async def main(options: argparse.Namespace) -> None:
     console = Console(width=150)
-    results: list[Result] = []
-    with tempfile.TemporaryDirectory() as folder:
-        async with sandbox_process() as sandbox:
-            gtin = await product_gtin(sandbox)
-            hub = [
-                f"--odoo-url={sandbox.url}",
-                f"--odoo-db={sandbox.database}",
-                f"--odoo-key={sandbox.api_key}",
-            ]
-            path = f"/api/v1/inventory/availability?product={gtin}"
-            async with server(["--serve", "hello"]) as hello_server:
-                results.append(
+    seconds, connections, pipeline = options.seconds, options.connections, options.pipeline
+    pinning = Pinning.choose(options.pin)
+    async with AsyncExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        sandbox = await stack.enter_async_context(sandbox_process())
+        gtin = await product_gtin(sandbox)
+        hub = [
+            f"--odoo-url={sandbox.url}",
+            f"--odoo-db={sandbox.database}",
+            f"--odoo-key={sandbox.api_key}",
+        ]
+        path = f"/api/v1/inventory/availability?product={gtin}"
+        hello_server = await stack.enter_async_context(server(["--serve", "hello"], pinning))
+        cases = [Case("bare FastAPI hello", hello_server, "/hello", {})]
+        for case, staleness in (("read model", "3600"), ("read-through", "0.000001")):
+            store = str(folder / f"{staleness}.db")
+            extra = ["--serve", "hub", "--staleness", staleness, "--store", store, *hub]
+            credentials: tuple[str, str] | None = None
+            if pipeline == "full":
+                url, client_id, secret = await gateway_store(folder / staleness)
+                extra.append(f"--gateway-store={url}")
+                credentials = (client_id, secret)
+            hub_server = await stack.enter_async_context(server(extra, pinning))
+            token = (
+                await access_token(hub_server.base, *credentials)
+                if credentials is not None
+                else TOKEN
+            )
+            auth = {"Authorization": f"Bearer {token}"}
+            cases.append(Case(f"availability ({case})", hub_server, path, auth))
+        pinning.pin_load_generator()
+        for _ in range(options.rounds):
+            for case in cases:
+                case.rounds.append(
                     await load(
-                        "bare FastAPI hello", hello_server, "/hello", {}, seconds, connections
+                        case.name, case.target, case.path, case.headers, seconds, connections
                     )
                 )
-            for case, staleness in (("read model", "3600"), ("read-through", "0.000001")):
-                store = str(Path(folder) / f"{staleness}.db")
-                extra = ["--serve", "hub", "--staleness", staleness, "--store", store, *hub]
-                credentials: tuple[str, str] | None = None
-                if pipeline == "full":
-                    url, client_id, secret = await gateway_store(Path(folder) / staleness)
-                    extra.append(f"--gateway-store={url}")
-                    credentials = (client_id, secret)
-                async with server(extra) as hub_server:
-                    token = (
-                        await access_token(hub_server.base, *credentials)
-                        if credentials is not None
-                        else TOKEN
-                    )
-                    auth = {"Authorization": f"Bearer {token}"}
-                    name = f"availability ({case})"
-                    results.append(await load(name, hub_server, path, auth, seconds, connections))
-    hello = results[0].rate
-    hello_cpu = results[0].cpu_per_request
-    controls = "every control on" if pipeline == "full" else "stand-in bearer check"
-    table = Table(title=f"gateway ({controls}), {connections} connections, {seconds:g} s per case")
-    columns = ("case", "requests/s", "p50 ms", "p99 ms", "non-200", "vs hello")
+    report(console, cases, options, pinning)
+
+
+def report(
+    console: Console, cases: list[Case], options: argparse.Namespace, pinning: Pinning
+) -> None:
+    """The table: medians over the rounds, and each ratio to hello-world of the same round."""
+    hello = cases[0]
+    controls = "every control on" if options.pipeline == "full" else "stand-in bearer check"
+    table = Table(
+        title=f"gateway ({controls}), {options.connections} connections, "
+        f"{options.rounds} rounds x {options.seconds:g} s per case, {pinning.describe()}"
+    )
+    columns = ("case", "requests/s", "p50 ms", "p99 ms", "non-200", "vs hello", "range")
     for column in (*columns, "server CPU µs/req", "vs hello (CPU)"):
         table.add_column(column, justify="left" if column == "case" else "right")
-    for result in results:
-        cpu = result.cpu_per_request
+    for case in cases:
+        ratios = [
+            mine.rate / base.rate
+            for mine, base in zip(case.rounds, hello.rounds, strict=True)
+            if base.rate
+        ]
+        cpu_ratios = [
+            base.cpu_per_request / mine.cpu_per_request
+            for mine, base in zip(case.rounds, hello.rounds, strict=True)
+            if base.cpu_per_request and mine.cpu_per_request
+        ]
+        cpu = case.median(lambda r: r.cpu_per_request)
         table.add_row(
-            result.name,
-            f"{result.rate:,.0f}",
-            f"{result.percentile(0.50):.2f}",
-            f"{result.percentile(0.99):.2f}",
-            f"{result.errors}",
-            f"{result.rate / hello:.2f}" if hello else "-",
+            case.name,
+            f"{case.median(lambda r: r.rate) or 0:,.0f}",
+            f"{case.median(lambda r: r.percentile(0.50)) or 0:.2f}",
+            f"{case.median(lambda r: r.percentile(0.99)) or 0:.2f}",
+            f"{sum(r.errors for r in case.rounds)}",
+            f"{statistics.median(ratios):.2f}" if ratios else "-",
+            f"{min(ratios):.2f}-{max(ratios):.2f}" if ratios else "-",
             f"{cpu * 1e6:,.0f}" if cpu else "-",
-            f"{hello_cpu / cpu:.2f}" if cpu and hello_cpu else "-",
+            f"{statistics.median(cpu_ratios):.2f}" if cpu_ratios else "-",
         )
     console.print(table)
     console.print(
-        "vs hello (CPU): hello-world's server CPU per request over this case's, i.e. the "
-        "share of hello-world's requests/s this case would reach on one dedicated core."
+        "vs hello: this case's requests/s over hello-world's in the same round (median, and "
+        "the range over the rounds). vs hello (CPU): hello-world's server CPU per request "
+        "over this case's, i.e. the share of hello-world's requests/s this case would reach "
+        "on one dedicated core. Latency is closed-loop: mean = connections / throughput."
     )
-    if any(r.errors for r in results):
+    if any(r.errors for case in cases for r in case.rounds):
         console.print("[red]some requests did not answer 200[/red]")
 
 
@@ -492,6 +576,15 @@ def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="load time per case")
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="interleaved rounds over the three cases"
+    )
+    parser.add_argument(
+        "--pin",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="servers on one core, the load generator on another (default: on)",
+    )
     parser.add_argument(
         "--pipeline",
         choices=["full", "stand-in"],
@@ -515,4 +608,4 @@ if __name__ == "__main__":
     if parsed.serve:
         serve(parsed)
     else:
-        asyncio.run(main(parsed.seconds, parsed.connections, parsed.pipeline))
+        asyncio.run(main(parsed))

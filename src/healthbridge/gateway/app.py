@@ -6,6 +6,7 @@ them) and owns only their HTTP surface and the lifetime of their background task
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
@@ -48,9 +49,11 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await capture.start()
         await gateway.start()
+        _freeze_startup_objects()
         try:
             yield
         finally:
+            gc.unfreeze()  # collectable again: a process may build and drop several apps
             await gateway.stop()
             await capture.stop()
 
@@ -63,12 +66,14 @@ def create_app(
         swagger_ui_oauth2_redirect_url=None,
     )
     app.state.gateway = gateway
-    app.include_router(odoo_hooks_router(capture, settings.capture.webhook_secret))
-    app.include_router(oauth_router())
-
-    _add_healthz(app)
+    # The API routes first: the router tries routes in order, and they take nearly all
+    # the traffic (a token is fetched once per lifetime, probes come every few seconds).
+    # No route is shadowed: every router lives under its own prefix (/api, /fhir, ...).
     for router in routers:
         app.include_router(router)
+    app.include_router(odoo_hooks_router(capture, settings.capture.webhook_secret))
+    app.include_router(oauth_router())
+    _add_healthz(app)
     public = public_routes(
         docs_public=settings.gateway.docs_public,
         metrics_public=settings.observability.metrics_public,
@@ -77,6 +82,19 @@ def create_app(
     install_openapi(app, public)
     install_pipeline(app, gateway, public)
     return app
+
+
+def _freeze_startup_objects() -> None:
+    """Move everything built at start-up out of the garbage collector's sight.
+
+    The app, its routes, models and engines live as long as the process, yet every full
+    collection would walk them all again: under load those walks are pauses of tens of
+    milliseconds that land on whatever requests are in flight (the p99). Collected once
+    and frozen, they are never scanned again; objects made per request are collected as
+    before.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _capture_only(capture: ChangeIntake, settings: Settings) -> FastAPI:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import structlog
@@ -55,6 +54,9 @@ class AuditTrail:
         self._flush_seconds = flush_seconds
         self._task: asyncio.Task[None] | None = None
         self._draining = asyncio.Event()
+        self._wake = asyncio.Event()
+        """Ends the writer's gathering pause early: a full batch, a flush or a stop."""
+        self._flushing = 0
 
     async def add(self, record: AuditRecord) -> None:
         """Queue ``record``; waits only when the queue is full (the store is behind)."""
@@ -63,6 +65,8 @@ class AuditTrail:
             await self.log.append([record])
             return
         await self._queue.put(record)
+        if self._queue.qsize() >= self._batch_size - 1:
+            self._wake.set()
 
     def start(self) -> None:
         """Start the writer task (in the app's lifespan)."""
@@ -71,9 +75,15 @@ class AuditTrail:
             self._task = asyncio.create_task(self._run(), name="healthbridge-audit-writer")
 
     async def flush(self) -> None:
-        """Wait until every record queued so far is written."""
-        if self._task is not None:
+        """Wait until every record queued so far is written (now, not after the pause)."""
+        if self._task is None:
+            return
+        self._flushing += 1
+        self._wake.set()
+        try:
             await self._queue.join()
+        finally:
+            self._flushing -= 1
 
     async def stop(self) -> None:
         """Write everything queued, then stop the writer."""
@@ -90,35 +100,28 @@ class AuditTrail:
         while True:
             batch = [await self._queue.get()]
             # Let a burst gather for a moment: fewer, larger transactions under the lock.
-            # A stop request ends the wait at once, so a clean stop is not delayed.
-            loop = asyncio.get_running_loop()
-            deadline = loop.time() + self._flush_seconds
-            while len(batch) < self._batch_size:
-                if not self._queue.empty():
-                    batch.append(self._queue.get_nowait())
-                    continue
-                remaining = deadline - loop.time()
-                if remaining <= 0 or self._draining.is_set():
-                    break
-                item = await self._next_or_drain(remaining)
-                if item is None:
-                    break
-                batch.append(item)
+            # One timed pause per batch, not a wake-up per record: under load the
+            # records arrive one by one, and waiting for each would cost more CPU than
+            # writing it. A full batch, a flush or a stop ends the pause at once.
+            if self._gathering():
+                self._wake.clear()
+                if self._gathering():
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(self._flush_seconds):
+                            await self._wake.wait()
+            while len(batch) < self._batch_size and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
             await self._write(batch)
             for _ in batch:
                 self._queue.task_done()
 
-    async def _next_or_drain(self, within: float) -> AuditRecord | None:
-        getter = asyncio.ensure_future(self._queue.get())
-        drain = asyncio.ensure_future(self._draining.wait())
-        done, _ = await asyncio.wait(
-            {getter, drain}, timeout=within, return_when=asyncio.FIRST_COMPLETED
+    def _gathering(self) -> bool:
+        """Whether to wait for more records before writing the batch in hand."""
+        return (
+            not self._draining.is_set()
+            and not self._flushing
+            and self._queue.qsize() < self._batch_size - 1
         )
-        drain.cancel()
-        if getter in done:
-            return getter.result()
-        getter.cancel()
-        return None
 
     async def _write(self, batch: list[AuditRecord]) -> None:
         while True:
@@ -172,23 +175,35 @@ class AuditMiddleware:
     def _record(self, scope: Scope, status: int, at: datetime) -> AuditRecord:
         state = scope.get("state", {})
         principal = state.get("principal")
-        template = self._templates.template(scope["method"], scope["path"]) or "(no route)"
-        touched = state.get(RECORDS_STATE_KEY) or ()
-        record = AuditRecord(
+        touched = state.get(RECORDS_STATE_KEY)
+        method = scope["method"]
+        if not isinstance(principal, Principal):
+            principal = None
+        return AuditRecord(
             at=at,
-            method=scope["method"],
-            route=str(template),
+            method=method,
+            route=_matched_template(scope)
+            or self._templates.template(method, scope["path"])
+            or "(no route)",
             status=status,
             outcome=outcome_of(status),
             trace_id=str(state.get("trace_id", "")),
+            client_id=principal.client_id if principal else None,
+            principal_kind=principal.kind if principal else None,
+            user=principal.user if principal else None,
             environment=self._environment,
-            records=tuple(str(r) for r in touched),
+            records=tuple(str(r) for r in touched) if touched else (),
         )
-        if isinstance(principal, Principal):
-            return replace(
-                record,
-                client_id=principal.client_id,
-                principal_kind=principal.kind,
-                user=principal.user,
-            )
-        return record
+
+
+def _matched_template(scope: Scope) -> str | None:
+    """The template of the route the router chose, when its own pattern matched this path.
+
+    The router leaves the route it ran on the scope; its ``path`` is the template only
+    when the route was not included under a further prefix, which its pattern confirms.
+    """
+    route = scope.get("route")
+    regex = getattr(route, "path_regex", None)
+    if regex is not None and regex.match(scope["path"]):
+        return str(getattr(route, "path", "")) or None
+    return None

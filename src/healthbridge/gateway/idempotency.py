@@ -14,7 +14,7 @@ request's fingerprint is sha256 of method, path, query and body. Then:
   replays its answer; if it is still running after that, 409 with ``Retry-After``.
 
 A claim left ``in_progress`` by a process that died is taken over after
-``stale_claim_seconds``.
+``stale_claim_seconds`` (the setting ``gateway.idempotency_claim_timeout_seconds``).
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ class IdempotencyGuard:
         wait_seconds: float,
         max_body_bytes: int,
         redis_lock: RedisKeyLock | None = None,
-        stale_claim_seconds: float = 60.0,
+        stale_claim_seconds: float,
     ) -> None:
         self.records = records
         self.ttl = timedelta(seconds=ttl_seconds)

@@ -4,7 +4,9 @@
 2. audit         - one hash-chained entry per call, written off the request path
 3. catch-all     - an unexpected exception becomes a 500 with only the trace id
 4. authentication - bearer token verified in process -> ``request.state.principal``
-5. versions      - Deprecation/Sunset/Link headers; 410 after a sunset
+5. versions      - Deprecation/Sunset/Link headers; 410 after a sunset (installed only
+                   when ``gateway.deprecations`` lists a surface: there is nothing to do
+                   otherwise, and every step costs each request a call)
 6. quota         - per-client budget; 429 with Retry-After and RateLimit headers
 7. idempotency   - Idempotency-Key on writes: one execution, replayed answers
 8. router        - FastAPI: scope checks (``require_scopes``), validation, the route
@@ -60,6 +62,8 @@ def install_pipeline(app: FastAPI, runtime: GatewayRuntime, public: PublicRoutes
         (QuotaMiddleware, {"quotas": runtime.quotas}),
         (IdempotencyMiddleware, {"guard": runtime.idempotency}),
     ]
+    if not runtime.settings.deprecations:
+        stack = [step for step in stack if step[0] is not VersionMiddleware]
     # Starlette wraps the last-added middleware outermost.
     for middleware, options in reversed(stack):
         app.add_middleware(middleware, **options)

@@ -149,6 +149,7 @@ def build_runtime(
         ttl_seconds=options.idempotency_ttl_seconds,
         wait_seconds=options.idempotency_wait_seconds,
         max_body_bytes=options.idempotency_max_body_bytes,
+        stale_claim_seconds=options.idempotency_claim_timeout_seconds,
         redis_lock=RedisKeyLock(redis) if redis is not None else None,
     )
     return GatewayRuntime(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -55,6 +55,35 @@ class AuditRecord:
             "records": list(self.records),
         }
 
+    def canonical(self, seq: int) -> bytes:
+        """``canonical_json(self.document(seq))``, written out directly.
+
+        The audit writer hashes one of these per request; spelling the fixed, sorted
+        keys out costs a third of a generic sorted dump. The bytes must stay identical
+        (a test holds them to ``canonical_json`` for awkward values).
+        """
+        at = self.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return (
+            f'{{"at":{_text(at)},"client_id":{_maybe(self.client_id)},'
+            f'"environment":{_maybe(self.environment)},"method":{_text(self.method)},'
+            f'"outcome":{_text(self.outcome)},"principal_kind":{_maybe(self.principal_kind)},'
+            f'"records":{_texts(self.records)},"route":{_text(self.route)},'
+            f'"seq":{int(seq)!r},"status":{int(self.status)!r},'
+            f'"trace_id":{_text(self.trace_id)},"user":{_maybe(self.user)}}}'
+        ).encode()
+
+
+_text = json.encoder.encode_basestring
+"""The JSON string of a str, exactly as ``json.dumps(..., ensure_ascii=False)`` writes it."""
+
+
+def _maybe(value: str | None) -> str:
+    return "null" if value is None else str(_text(value))
+
+
+def _texts(values: Sequence[str]) -> str:
+    return "[" + ",".join(_text(v) for v in values) + "]"
+
 
 def outcome_of(status: int) -> str:
     """The audit outcome class of an HTTP status."""
@@ -75,6 +104,11 @@ def canonical_json(document: dict[str, Any]) -> bytes:
 def chain_hash(previous_hash: str, document: dict[str, Any]) -> str:
     """The hash of an entry whose predecessor's hash is ``previous_hash``."""
     return hashlib.sha256(previous_hash.encode() + canonical_json(document)).hexdigest()
+
+
+def record_hash(previous_hash: str, record: AuditRecord, seq: int) -> str:
+    """``chain_hash(previous_hash, record.document(seq))``, without the mapping."""
+    return hashlib.sha256(previous_hash.encode() + record.canonical(seq)).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +148,7 @@ def check_entries(
             return state, ChainBreak(next_seq, f"entry {next_seq} is missing")
         if entry.previous_hash != previous:
             return state, ChainBreak(entry.seq, "its link to the previous entry does not match")
-        if chain_hash(previous, entry.record.document(entry.seq)) != entry.hash:
+        if record_hash(previous, entry.record, entry.seq) != entry.hash:
             return state, ChainBreak(entry.seq, "its content does not match its hash")
         previous, next_seq, checked = entry.hash, next_seq + 1, checked + 1
         state = ChainCheck(next_seq, previous, checked)

@@ -4,11 +4,19 @@ Verification needs no database round trip: the signature is checked against the 
 ring (or the external IdP's cached JWKS), then exp/iat/nbf with a small leeway, iss,
 aud and the environment claim. A verified token is cached until it expires, so a client
 that reuses its token pays for the ES256 check once, not at every call.
+
+The cache is keyed by the SHA-256 of the token, so no bearer token sits in memory past
+its request; an entry is served only before the token's ``exp`` (past it the token is
+checked afresh, leeway and all, and refused when too old), it is dropped when the key
+ring changes, and the cache holds at most ``_CACHE_LIMIT`` entries (expired ones go
+first, then the oldest). Whether the client is still enabled is not cached here: the
+authentication middleware asks that of every request, cached token or not.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import secrets
 import time
@@ -123,7 +131,8 @@ class TokenVerifier:
         self._external_audience = external_audience or policy.audience
         self._external_algorithms = list(external_algorithms)
         self._external_environment = external_environment
-        self._cache: dict[str, tuple[Principal, float]] = {}
+        self._cache: dict[bytes, tuple[Principal, float]] = {}
+        """SHA-256 of a verified token -> (its principal, its exp)."""
         self._cache_generation = ring.generation
 
     async def verify(self, token: str, *, now: float | None = None) -> Principal:
@@ -132,9 +141,12 @@ class TokenVerifier:
         if self._cache_generation != self._ring.generation:
             self._cache.clear()
             self._cache_generation = self._ring.generation
-        cached = self._cache.get(token)
-        if cached is not None and moment < cached[1] + self._policy.leeway_seconds:
-            return cached[0]
+        digest = hashlib.sha256(token.encode()).digest()
+        cached = self._cache.get(digest)
+        if cached is not None:
+            if moment < cached[1]:
+                return cached[0]
+            del self._cache[digest]
         header, claims = _peek(token)
         if claims.get("iss") == self._policy.issuer:
             principal, expires = await self._verify_local(token, header, moment)
@@ -147,10 +159,20 @@ class TokenVerifier:
                 f"the token belongs to the {principal.environment} environment, "
                 f"this gateway serves {self._policy.environment}"
             )
-        if len(self._cache) >= _CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[token] = (principal, expires)
+        if moment < expires:
+            self._remember(digest, principal, expires, moment)
         return principal
+
+    def _remember(self, digest: bytes, principal: Principal, expires: float, now: float) -> None:
+        if len(self._cache) >= _CACHE_LIMIT:
+            for key in [k for k, (_, exp) in self._cache.items() if exp <= now]:
+                del self._cache[key]
+            if len(self._cache) >= _CACHE_LIMIT:
+                # Still full of live tokens: drop the oldest tenth at once, so that a
+                # stream of new tokens does not pay for this scan at every insert.
+                for key in list(self._cache)[: _CACHE_LIMIT // 10 or 1]:
+                    del self._cache[key]
+        self._cache[digest] = (principal, expires)
 
     async def _verify_local(
         self, token: str, header: dict[str, Any], now: float

@@ -24,8 +24,8 @@ from healthbridge.security.audit_chain import (
     ChainBreak,
     ChainCheck,
     ChainedEntry,
-    chain_hash,
     check_entries,
+    record_hash,
 )
 from healthbridge.store.security_schema import audit_log
 
@@ -70,7 +70,7 @@ class AuditLog:
             rows: list[dict[str, Any]] = []
             for record in records:
                 seq += 1
-                digest = chain_hash(previous, record.document(seq))
+                digest = record_hash(previous, record, seq)
                 rows.append(_row(seq, record, previous, digest))
                 previous = digest
             await connection.execute(audit_log.insert(), rows)

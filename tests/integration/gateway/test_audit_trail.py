@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from healthbridge.cli.audit_cmd import EXIT_TAMPERED
 from healthbridge.cli.audit_cmd import app as audit_cli
 from healthbridge.core.clock import utc_now
+from healthbridge.gateway.audit import AuditTrail
 from healthbridge.security.audit_chain import AuditRecord, chain_hash
 from healthbridge.store.audit_log import AuditLog
 from healthbridge.store.engine import create_store_engine
@@ -175,3 +176,74 @@ async def test_concurrent_writers_keep_one_unbroken_chain(store_url):
     result = await TestTampering.verify(store_url)
 
     assert (result.checked, result.broken) == (40, None)
+
+
+class CountingLog(AuditLog):
+    """The real audit log, noting the size of every batch it is asked to append."""
+
+    def __init__(self, engine) -> None:
+        super().__init__(engine)
+        self.batches: list[int] = []
+        self.appended = asyncio.Event()
+
+    async def append(self, records):
+        seq = await super().append(records)
+        self.batches.append(len(records))
+        self.appended.set()
+        return seq
+
+    async def until_written(self, count: int) -> None:
+        while sum(self.batches) < count:
+            self.appended.clear()
+            await self.appended.wait()
+
+
+def trickled(index: int) -> AuditRecord:
+    return AuditRecord(
+        at=utc_now(),
+        method="GET",
+        route="/api/v1/inventory/availability",
+        status=200,
+        outcome="ok",
+        trace_id=f"{index:032x}",
+        client_id="c1",
+    )
+
+
+async def test_records_trickling_in_are_written_together_and_a_flush_does_not_wait(store_url):
+    engine = create_store_engine(store_url)
+    log = CountingLog(engine)
+    trail = AuditTrail(log, queue_size=100, batch_size=50, flush_seconds=30)
+    trail.start()
+    try:
+        for index in range(20):  # one at a time, as requests finish under load
+            await trail.add(trickled(index))
+            await asyncio.sleep(0)
+        started = asyncio.get_running_loop().time()
+        await trail.flush()
+        flushed_in = asyncio.get_running_loop().time() - started
+
+        assert flushed_in < 10  # far from the 30 s pause: a flush ends it
+        assert sum(log.batches) == 20
+        assert len(log.batches) <= 2  # not a transaction per record
+        assert (await log.verify()).checked == 20
+    finally:
+        await trail.stop()
+        await engine.dispose()
+
+
+async def test_a_full_batch_is_written_without_waiting_for_the_pause(store_url):
+    engine = create_store_engine(store_url)
+    log = CountingLog(engine)
+    trail = AuditTrail(log, queue_size=100, batch_size=10, flush_seconds=30)
+    trail.start()
+    try:
+        for index in range(10):
+            await trail.add(trickled(index))
+        async with asyncio.timeout(10):  # far from the 30 s pause
+            await log.until_written(10)
+
+        assert (await log.verify()).checked == 10
+    finally:
+        await trail.stop()
+        await engine.dispose()

@@ -157,3 +157,30 @@ async def test_a_claim_abandoned_by_a_dead_process_is_taken_over(http, token, ru
 
     assert answer.status_code == 201
     assert runtime.idempotency.executions == 1
+
+
+@pytest.mark.parametrize(
+    "gateway_options",
+    [{"idempotency_claim_timeout_seconds": 600, "idempotency_wait_seconds": 0.2}],
+)
+async def test_a_claim_younger_than_the_configured_timeout_is_not_taken_over(http, token, runtime):
+    principal = await runtime.verifier.verify(token)
+    five_minutes_ago = utc_now() - timedelta(minutes=5)
+    digest = fingerprint("POST", "/api/v1/things", b"", b'{"ref":"a"}')
+    await runtime.idempotency.records.claim(
+        principal.client_id,
+        "k-7",
+        digest,
+        now=five_minutes_ago,
+        expires_at=five_minutes_ago + timedelta(days=1),
+    )
+
+    answer = await http.post(
+        "/api/v1/things",
+        content=b'{"ref":"a"}',
+        headers={**write_headers(token, "k-7"), "content-type": "application/json"},
+    )
+
+    assert answer.status_code == 409
+    assert answer.json()["code"] == "gateway.idempotency_in_progress"
+    assert runtime.idempotency.executions == 0

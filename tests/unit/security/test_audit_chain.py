@@ -87,3 +87,16 @@ def test_outcomes_classify_statuses():
         "refused",
         "error",
     ]
+
+
+def test_the_direct_canonical_bytes_equal_the_generic_sorted_dump():
+    awkward = [
+        record(),
+        record(client_id="hbc_1", principal_kind="user", user="dr. O'Brien", environment="prod"),
+        record(records=("res.partner:7", "Patient/ä-ß", 'quote"back\\slash'), user="tab\there"),
+        replace(record(status=503), route="/fhir/R4/Patient/{id}", trace_id="\u2028\x00\x1f"),
+        replace(record(), at=AT.astimezone(timezone(timedelta(hours=-9, minutes=-30)))),
+    ]
+
+    for seq, item in enumerate(awkward, start=1):
+        assert item.canonical(seq) == canonical_json(item.document(seq))

@@ -99,3 +99,16 @@ async def test_a_token_of_an_unknown_key_triggers_one_ring_refresh(ring):
 async def test_garbage_is_an_invalid_token(ring, garbage):
     with pytest.raises(InvalidToken):
         await TokenVerifier(ring, POLICY).verify(garbage)
+
+
+async def test_a_cached_token_is_refused_once_it_has_expired(ring):
+    issued_at = time.time()
+    token = TokenIssuer(ring, POLICY).issue(client(), frozenset(), now=issued_at).access_token
+    verifier = TokenVerifier(ring, POLICY)
+    await verifier.verify(token, now=issued_at + 1)  # verified, and now cached
+
+    again = await verifier.verify(token, now=issued_at + 2)
+    assert again.client_id == "c1"
+    expired = issued_at + POLICY.ttl_seconds + POLICY.leeway_seconds + 1
+    with pytest.raises(InvalidToken, match="not acceptable"):
+        await verifier.verify(token, now=expired)

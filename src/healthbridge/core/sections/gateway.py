@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 from healthbridge.core.sections.base import Section
 
@@ -116,6 +116,15 @@ class GatewaySettings(Section):
         description="How long a request waits for another in flight with the same key "
         "before answering 409.",
     )
+    idempotency_claim_timeout_seconds: float = Field(
+        60.0,
+        ge=1,
+        le=86_400,
+        description="How long an unfinished claim on an Idempotency-Key holds: past it the "
+        "claiming process is presumed dead and a retry may run the write. Set it above the "
+        "slowest write (a live claim taken over runs the write twice) and at least "
+        "idempotency_wait_seconds.",
+    )
     idempotency_max_body_bytes: int = Field(
         1_048_576, ge=1024, description="Largest write body accepted (it is hashed and kept)."
     )
@@ -156,6 +165,15 @@ class GatewaySettings(Section):
         except ValueError:
             raise ValueError("use the limits syntax, e.g. 600/minute or 10/second") from None
         return value
+
+    @model_validator(mode="after")
+    def _claim_outlives_the_wait(self) -> GatewaySettings:
+        if self.idempotency_claim_timeout_seconds < self.idempotency_wait_seconds:
+            raise ValueError(
+                "idempotency_claim_timeout_seconds must be at least idempotency_wait_seconds: "
+                "a claim must not be taken over while a retry may still wait for its answer"
+            )
+        return self
 
     @field_validator("redis_url")
     @classmethod
