@@ -39,7 +39,7 @@ from healthbridge.gateway.hub_app import open_hub_app
 from healthbridge.gateway.routes.operations import operations_router
 from healthbridge.governance import write_contracts
 from healthbridge.governance.catalog import write_example
-from healthbridge.observability import OdooCallObserver, SliRecorder
+from healthbridge.observability import OdooCallObserver, SliRecorder, open_tracing
 from healthbridge.registries import apply_catalog
 from healthbridge.sandbox.odoo.runner import RunningSandbox
 from healthbridge.sandbox.supplier.server import start_supplier
@@ -175,6 +175,7 @@ async def _demo_with_supplier(
     async with embedded_odoo(configured) as (settings, sandbox):
         assert sandbox is not None  # the demo refuses a configured Odoo above
         async with (
+            open_tracing(settings.observability),
             open_hub(settings, hook=OdooCallObserver(sli=sli)) as hub,
             open_workflow_worker(
                 settings.workflows,
@@ -534,6 +535,7 @@ async def serving(configured: Settings) -> AsyncIterator[tuple[Hub, str, str | N
     sli = SliRecorder()
     async with (
         embedded_odoo(configured) as (settings, sandbox),
+        open_tracing(settings.observability),
         open_hub(settings, hook=OdooCallObserver(sli=sli)) as hub,
         open_hub_app(hub) as surface,
         serve_http(surface.app, settings.server.host, settings.server.port) as http,

@@ -10,6 +10,7 @@ from healthbridge.bootstrap import mllp_listener, open_hub
 from healthbridge.cli.embedded import embedded_odoo
 from healthbridge.cli.output import console, fail, run
 from healthbridge.core import ConfigError, Settings, load_settings
+from healthbridge.observability import open_tracing
 
 
 def mllp(
@@ -40,6 +41,7 @@ async def _serve(configured: Settings, port: int | None, host: str | None) -> No
     # Raw messages are sealed at rest with the hub's key (``bootstrap.message_cipher``).
     async with (
         embedded_odoo(configured) as (settings, sandbox),
+        open_tracing(settings.observability),
         open_hub(settings) as hub,
         mllp_listener(settings, hub.inbound.handle, host=host, port=port) as listener,
     ):

@@ -12,6 +12,15 @@ The facts are read when the relay runs, so an event for an older change version 
 the record's values as of the relay's read; the event's ``occurred_at`` is the change's
 own ``write_date``.
 
+**A change is relayed once its second is over.** Odoo's RPC reads give ``write_date`` in
+whole seconds, so writes to one record within one second (a purchase order created,
+confirmed and updated by one workflow step) are one change version: the change log
+folds their notifications into one row. Read while that second is still open, the
+record could still be a draft, and the confirmation that follows in the same second
+would never be read again. The relay therefore waits until ``write_date + 1 s +
+settle_margin`` before reading a change (a fraction of a second on average; the margin
+allows for the Odoo server's clock running behind the hub's).
+
 **A backlog is relayed as a pipeline** (``run`` and ``run_until_idle``): while JetStream
 acknowledges one page, the next page is read and mapped and its publishes start, so the
 stream never waits for the store or Odoo. Cursors still move strictly in page order and
@@ -26,6 +35,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Final
 
 import structlog
@@ -48,6 +58,7 @@ DEFAULT_RELAY = "odoo-changes"
 READ_CONTEXT = {"active_test": False}
 PAGES_IN_FLIGHT: Final = 2
 """Pages published but not yet acknowledged at once, while the next one is prepared."""
+ONE_SECOND: Final = timedelta(seconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +91,7 @@ class ChangeRelay:
         *,
         name: str = DEFAULT_RELAY,
         page_size: int = 500,
+        settle_margin_seconds: float = 0.25,
         clock: Clock | None = None,
     ) -> None:
         self._changes = changes
@@ -90,6 +102,19 @@ class ChangeRelay:
         self._page_size = page_size
         self._clock = clock or SystemClock()
         self._wake = asyncio.Event()
+        self._settle_margin = timedelta(seconds=settle_margin_seconds)
+        self._unsettled_for: float | None = None
+
+    def _settled(self, page: list[RecordedChange]) -> list[RecordedChange]:
+        """The prefix of ``page`` whose seconds are over; notes when the next one will be."""
+        now = self._clock.now()
+        for index, change in enumerate(page):
+            settles_at = change.write_date.replace(microsecond=0) + ONE_SECOND + self._settle_margin
+            if settles_at > now:
+                self._unsettled_for = (settles_at - now).total_seconds()
+                return page[:index]
+        self._unsettled_for = None
+        return page
 
     def wake(self) -> None:
         """End an idle wait now: a change was recorded (a change log's listener)."""
@@ -98,7 +123,7 @@ class ChangeRelay:
     async def run_once(self) -> RelayReport:
         """Publish the next page of changes and move the cursor past it."""
         position = await self._cursors.get(self.name)
-        page = await self._changes.since(position, limit=self._page_size)
+        page = self._settled(await self._changes.since(position, limit=self._page_size))
         if not page:
             return RelayReport(0, 0, 0, position)
         prepared = await self._prepare(page)
@@ -147,7 +172,8 @@ class ChangeRelay:
         in_flight: list[asyncio.Task[None]] = []
         try:
             while True:
-                page = await self._changes.since(position, limit=self._page_size)
+                read = await self._changes.since(position, limit=self._page_size)
+                page = self._settled(read)
                 if not page:
                     break
                 prepared = await self._prepare(page)
@@ -157,7 +183,7 @@ class ChangeRelay:
                 position = prepared.report.position
                 if len(in_flight) >= PAGES_IN_FLIGHT:
                     await in_flight.pop(0)
-                if len(page) < self._page_size:
+                if len(page) < len(read) or len(read) < self._page_size:
                     break
             while in_flight:
                 await in_flight.pop(0)
@@ -186,7 +212,8 @@ class ChangeRelay:
                 await _wait_any(stop, None, wait)  # a wake must not cut a back-off short
             else:
                 wait = interval
-                await _wait_any(stop, self._wake, wait)
+                idle = wait if self._unsettled_for is None else min(wait, self._unsettled_for)
+                await _wait_any(stop, self._wake, idle)
 
     async def _read(self, page: list[RecordedChange]) -> dict[tuple[str, int], Record]:
         ids: dict[str, set[int]] = defaultdict(set)

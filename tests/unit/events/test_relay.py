@@ -258,3 +258,43 @@ async def test_a_wake_ends_the_idle_wait_at_once():
     await asyncio.wait_for(task, 2.0)
 
     assert len(publisher.published) == 1
+
+
+class StepClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.current = now
+
+    def now(self) -> datetime:
+        return self.current
+
+
+async def test_a_change_is_read_only_once_its_second_is_over_so_a_same_second_confirm_is_seen():
+    # A workflow step creates a draft order and confirms it within one second: Odoo's
+    # whole-second write_date makes both one change version, recorded once.
+    clock = StepClock(WHEN + timedelta(seconds=7, milliseconds=300))
+    order = {"id": 7, "state": "draft", "name": "P00007", "partner_id": [9, "S"],
+             "amount_total": 40.0, "currency_id": [1, "EUR"]}  # fmt: skip
+    RECORDS[("purchase.order", 7)] = order
+    try:
+        publisher, cursors = FakePublisher(), FakeCursors()
+        relay = ChangeRelay(
+            FakeFeed([change("purchase.order", 7, 7)]), cursors, publisher, FakeOdoo(),
+            settle_margin_seconds=0.25, clock=clock,
+        )  # fmt: skip
+
+        early = await relay.run_once()
+        order["state"] = "purchase"  # confirmed later in the same second
+        clock.current = WHEN + timedelta(seconds=8, milliseconds=100)
+        still_early = await relay.run_once()
+        clock.current = WHEN + timedelta(seconds=8, milliseconds=300)
+        settled = await relay.run_once()
+    finally:
+        del RECORDS[("purchase.order", 7)]
+
+    assert (early.changes, still_early.changes) == (0, 0)  # the margin covers clock skew
+    assert settled.changes == 1
+    [published] = publisher.published
+    assert isinstance(published.event, PurchaseOrderConfirmed)
+    assert cursors.positions[relay.name] == 7

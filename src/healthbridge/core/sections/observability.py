@@ -22,8 +22,8 @@ class ObservabilitySettings(Section):
     )
     trace_export: Literal["none", "console", "otlp"] = Field(
         "none",
-        description="Where spans go: none, console (stdout), or otlp (needs the "
-        "opentelemetry-exporter-otlp-proto-http package).",
+        description="Where spans go: none (ids still reach logs and peers), console "
+        "(stdout), or otlp (to otlp_endpoint, OTLP over HTTP/protobuf).",
     )
     otlp_endpoint: str | None = Field(
         None,
