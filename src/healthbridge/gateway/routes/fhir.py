@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 
 from healthbridge.gateway.authorization import InsufficientScope, require_scopes
 from healthbridge.gateway.routes.capability import capability_statement
+from healthbridge.mappings.fhir.encoding import fhir_json
 from healthbridge.security.principal import Principal
 from healthbridge.security.projection import PHI_SCOPE, project, visible_classes
 from healthbridge.services.fhir_facade import SERVED, FhirFacade
@@ -34,9 +35,12 @@ _PHI_SEARCH = {"Patient": frozenset({"name", "identifier"})}
 
 
 class FhirResponse(JSONResponse):
-    """JSON with the FHIR media type."""
+    """JSON with the FHIR media type, encoded by orjson (the same bytes as the stdlib's)."""
 
     media_type = FHIR_JSON
+
+    def render(self, content: Any) -> bytes:
+        return fhir_json(content)
 
 
 def fhir_router(fhir: FhirFacade, *, software_version: str = "0.1.0") -> APIRouter:
