@@ -24,6 +24,7 @@ from healthbridge.connectors.odoo import CallHook, OdooClient
 from healthbridge.core import ConfigError, Settings
 from healthbridge.events import EventBus, open_event_bus
 from healthbridge.observability import ObservedChangeLog, OdooCallObserver, observe_mllp_handler
+from healthbridge.observability.write_traces import WriteTraces
 from healthbridge.security.field_encryption import FieldCipher, new_key
 from healthbridge.services import ChangeIntake, ChangePoller, Hl7Inbound
 from healthbridge.services.change_events import ChangeRelay
@@ -62,6 +63,7 @@ class Hub:
     inbound: Hl7Inbound
     events: EventBus
     relay: ChangeRelay
+    write_traces: WriteTraces
 
 
 @asynccontextmanager
@@ -114,8 +116,15 @@ async def open_hub(settings: Settings, *, hook: CallHook | None = None) -> Async
             )
         )
         inbound = Hl7Inbound(odoo, store.messages, events=events)
-        relay = ChangeRelay(store.changes, RelayCursors(store.engine), events, odoo)
-        yield Hub(settings, store, odoo, intake, poller, inbound, events, relay)
+        traces = WriteTraces()
+        relay = ChangeRelay(
+            store.changes,
+            RelayCursors(store.engine),
+            events,
+            odoo,
+            traces=traces.traceparent_for,
+        )
+        yield Hub(settings, store, odoo, intake, poller, inbound, events, relay, traces)
 
 
 def message_cipher(settings: Settings) -> FieldCipher:

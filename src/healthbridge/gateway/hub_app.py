@@ -26,6 +26,7 @@ from healthbridge.gateway.routes import RouteServices, business_routers, fhir_ro
 from healthbridge.gateway.routes.events import events_router
 from healthbridge.gateway.runtime import GatewayRuntime, open_gateway
 from healthbridge.services.read_model_feed import ReadModelFeed
+from healthbridge.services.traced_writes import TracedWrites
 from healthbridge.store.event_cursors import RelayCursors
 from healthbridge.store.event_log import EventLog
 from healthbridge.store.read_model import InventoryReadModel
@@ -55,7 +56,7 @@ async def open_hub_app(
     async with open_gateway(settings, hub.store.engine) as runtime:
         options = settings.gateway
         services = RouteServices.build(
-            hub.odoo,
+            TracedWrites(hub.odoo, hub.write_traces),
             InventoryReadModel(hub.store.engine),
             staleness_seconds=options.inventory_staleness_seconds,
             cache_seconds=options.inventory_cache_seconds,

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Final
@@ -92,6 +93,7 @@ class ChangeRelay:
         name: str = DEFAULT_RELAY,
         page_size: int = 500,
         settle_margin_seconds: float = 0.25,
+        traces: Callable[[str, int], str | None] | None = None,
         clock: Clock | None = None,
     ) -> None:
         self._changes = changes
@@ -103,6 +105,7 @@ class ChangeRelay:
         self._clock = clock or SystemClock()
         self._wake = asyncio.Event()
         self._settle_margin = timedelta(seconds=settle_margin_seconds)
+        self._traces = traces
         self._unsettled_for: float | None = None
 
     def _settled(self, page: list[RecordedChange]) -> list[RecordedChange]:
@@ -147,7 +150,8 @@ class ChangeRelay:
                 )
             skipped += not events
             key = source_key(change)
-            outgoing.extend(OutgoingEvent(event, key) for event in events)
+            parent = self._traces(change.model, change.record_id) if self._traces else None
+            outgoing.extend(OutgoingEvent(event, key, parent) for event in events)
         return _Prepared(RelayReport(len(page), len(outgoing), skipped, page[-1].id), outgoing)
 
     async def _publish(self, prepared: _Prepared, before: asyncio.Task[None] | None) -> None:

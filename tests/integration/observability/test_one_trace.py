@@ -4,11 +4,10 @@ A hub as ``serve`` runs it (gateway app over real HTTP on loopback, embedded Jet
 the relay, the webhook fan-out worker and dispatcher) against the Odoo sandbox, with a
 real local receiver. Two ways into the path:
 
-- An authenticated API write: the request's SERVER span is the parent of the Odoo call
-  it makes and of the event it publishes; the event's consumer, the webhook attempt and
-  the receiver continue the same trace. No shipped route publishes an event inside the
-  request yet, so the test adds one route, on the hub's real pipeline, that reads Odoo
-  and publishes through the hub's event bus, as such a route would.
+- An authenticated API write (a partner upsert): the request's SERVER span is the parent
+  of the Odoo call it makes and, once the change comes back through capture and the
+  relay, of the event published for it (``observability.write_traces``); the event's
+  consumer, the webhook attempt and the receiver continue the same trace.
 - An Odoo change through the poller and the relay: the relay's publish starts the trace
   and the webhook arrives in it.
 """
@@ -19,59 +18,26 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
 
 import httpx
 import pytest
-from fastapi import APIRouter, Depends
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 from pydantic import SecretStr
 
 from healthbridge.bootstrap import Hub, open_hub, open_odoo, serve_http
-from healthbridge.canonical.amounts import Quantity
-from healthbridge.canonical.events import StockLevelChanged
-from healthbridge.canonical.identifiers import Identifier
-from healthbridge.canonical.references import Reference
 from healthbridge.connectors.odoo import OdooClient
 from healthbridge.core import Settings, load_settings
-from healthbridge.gateway.authorization import require_scopes
 from healthbridge.gateway.hub_app import open_hub_app
 from healthbridge.sandbox.odoo import RunningSandbox
 from healthbridge.sandbox.receiver import ReceivedWebhook, WebhookReceiver
-from healthbridge.security.principal import Principal
 from healthbridge.worker import Worker, open_worker
 
 STOCK = "org.healthbridge.stock.level-changed.v1"
 PARTNER_UPSERTED = "org.healthbridge.partner.upserted.v1"
-ROUTE = "/api/v1/trace-probe/{quant}"
-
-
-def _probe_router(hub: Hub) -> APIRouter:
-    """A write route that reads Odoo and publishes an event inside the request."""
-    router = APIRouter()
-
-    @router.post("/api/v1/trace-probe/{quant}", status_code=202)
-    async def probe(
-        _: Annotated[Principal, Depends(require_scopes("orders.write"))], quant: int
-    ) -> dict[str, str]:
-        await hub.odoo.search_count("res.partner", [])
-        published = await hub.events.publish(
-            StockLevelChanged(
-                record=Identifier.odoo("stock.quant", quant),
-                occurred_at=datetime.now(UTC),
-                product=Reference(identifier=Identifier.odoo("product.product", 3)),
-                location=Reference(identifier=Identifier.odoo("stock.location", 8)),
-                quantity=Quantity(value=Decimal(4), unit="Units"),
-            )
-        )
-        return {"event_id": published.event_id}
-
-    return router
+ROUTE = "/api/v1/partners/{system}/{value}"
 
 
 @dataclass
@@ -118,7 +84,7 @@ async def running(
     async with (
         open_hub(settings) as hub,
         open_odoo(person) as admin,
-        open_hub_app(hub, extra_routers=[_probe_router(hub)]) as surface,
+        open_hub_app(hub) as surface,
         serve_http(surface.app, "127.0.0.1", 0) as http,
         open_worker(hub, api_base_url=http.url) as worker,
     ):
@@ -126,7 +92,7 @@ async def running(
         await hub.relay.run_until_idle()
         await _fanned_out(hub)
         client, _ = await surface.gateway.clients.add(
-            "trace test", scopes=("orders.write",), environment="dev", purpose="HOPERAT"
+            "trace test", scopes=("partners.write",), environment="dev", purpose="HOPERAT"
         )
         await surface.gateway.enabled_clients.refresh()
         token = surface.gateway.issuer.issue(client, client.scopes).access_token
@@ -164,39 +130,42 @@ async def _ended(exporter: InMemorySpanExporter, *names: str, within: float = 10
 async def test_an_api_write_and_its_webhook_are_one_trace(
     running: RunningHub, spans: InMemorySpanExporter
 ) -> None:
+    """A partner upserted through the API comes back as an Odoo change; its event, and the
+    webhook that event becomes, continue the request's trace."""
     async with WebhookReceiver() as receiver:
-        await running.worker.webhooks.registry.add("wms", receiver.url, [STOCK])
+        await running.worker.webhooks.registry.add("crm", receiver.url, [PARTNER_UPSERTED])
         async with httpx.AsyncClient(base_url=running.url, timeout=10) as client:
-            answer = await client.post(
-                "/api/v1/trace-probe/41",
-                headers={"Authorization": f"Bearer {running.token}", "Idempotency-Key": "probe-1"},
+            answer = await client.put(
+                "/api/v1/partners/urn:example:facility/NORTH-7",
+                json={"kind": "facility", "name": "Northside Ward 7"},
+                headers={"Authorization": f"Bearer {running.token}", "Idempotency-Key": "up-1"},
             )
-        assert answer.status_code == 202, answer.text
+        assert answer.status_code == 201, answer.text
+        await running.hub.poller.run_once()
         await receiver.wait_for(1, within=20)
-        await _ended(spans, "webhook POST", f"process {STOCK}")
+        await _ended(spans, "webhook POST", f"process {PARTNER_UPSERTED}")
     finished = [s for s in spans.get_finished_spans() if s.kind is not SpanKind.INTERNAL]
-    server = _one(finished, SpanKind.SERVER, "POST")
+    server = _one(finished, SpanKind.SERVER, "PUT")
     trace_id = server.context.trace_id
     in_trace = [s for s in finished if s.context.trace_id == trace_id]
 
-    odoo = _one(in_trace, SpanKind.CLIENT, "odoo res.partner.search_count")
+    create = _one(in_trace, SpanKind.CLIENT, "odoo res.partner.create")
     publish = _one(in_trace, SpanKind.PRODUCER, "publish ")
-    consume = _one(in_trace, SpanKind.CONSUMER, "process " + STOCK)
+    consume = _one(in_trace, SpanKind.CONSUMER, "process " + PARTNER_UPSERTED)
     attempt = _one(in_trace, SpanKind.CLIENT, "webhook POST")
-    assert server.name == f"POST {ROUTE}"
+    assert server.name == f"PUT {ROUTE}"
     assert server.attributes is not None
     assert server.attributes["http.route"] == ROUTE
-    assert server.attributes["http.response.status_code"] == 202
+    assert server.attributes["http.response.status_code"] == 201
     assert server.parent is None
-    assert _parent(odoo, in_trace) is server
-    assert _parent(publish, in_trace) is server
+    assert _parent(create, in_trace) is server
+    assert _parent(publish, in_trace) is server  # via the relay, a poll later
     assert _parent(consume, in_trace) is publish
     assert _parent(attempt, in_trace) is consume
     assert attempt.attributes is not None
     assert attempt.attributes["http.response.status_code"] == 204
     assert consume.attributes is not None
     assert consume.attributes["healthbridge.event.outcome"] == "ack"
-    assert consume.attributes["messaging.message.id"] == answer.json()["event_id"]
 
     [delivery] = receiver.received
     assert _trace_of(delivery) == (trace_id, attempt.context.span_id)
