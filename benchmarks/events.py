@@ -221,7 +221,11 @@ async def sandbox_process() -> AsyncIterator[Sandbox]:
 
 
 def hub_settings(
-    sandbox: Sandbox, data_dir: Path, store_url: str | None, login: str = "hub-integration"
+    sandbox: Sandbox,
+    data_dir: Path,
+    store_url: str | None,
+    login: str = "hub-integration",
+    sync_interval: str = "always",
 ) -> Settings:
     """The project's defaults, but for where things are and a poller run back to back."""
     return load_settings(
@@ -234,6 +238,7 @@ def hub_settings(
             "api_key": SecretStr(sandbox.api_keys[login]),
         },
         capture={"models": [PARTNER], "poll_interval_seconds": 0.01},
+        events={"sync_interval": sync_interval},
         webhooks={"api_base_url": "https://hub.example.org", "max_in_flight_per_endpoint": 64},
     )
 
@@ -473,7 +478,9 @@ async def main(options: argparse.Namespace) -> None:
         with tempfile.TemporaryDirectory() as folder:
             if options.store_url:
                 await wipe(options.store_url)
-            settings = hub_settings(sandbox, Path(folder) / "hub", options.store_url)
+            settings = hub_settings(
+                sandbox, Path(folder) / "hub", options.store_url, sync_interval=options.sync
+            )
             relay_alive: list[bool] = []
             stopped_with = ""
             measured = False
@@ -523,7 +530,8 @@ async def main(options: argparse.Namespace) -> None:
 
     table = Table(
         "measure", "figure", "end to end / it",
-        title=f"events end to end on this machine ({os.cpu_count()} cores)",
+        title=f"events end to end on this machine ({os.cpu_count()} cores), "
+        f"hub JetStream sync_interval {options.sync}",
     )  # fmt: skip
     partial = "" if e2e.delivered >= events else f", only {e2e.delivered:,} in time"
     table.add_row(
@@ -593,6 +601,12 @@ def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="About twenty seconds.")
     parser.add_argument("--events", type=int, default=0, help="Events end to end.")
+    parser.add_argument(
+        "--sync",
+        default="always",
+        help="The hub's JetStream sync_interval: always (the embedded default: every "
+        "message on disk before its ack) or default (the OS flushes, about every 2 min).",
+    )
     parser.add_argument(
         "--rate",
         type=float,

@@ -446,6 +446,46 @@ async def load(
     return result
 
 
+async def paced(
+    name: str, target: Served, path: str, headers: dict[str, str], seconds: float,
+    connections: int, rate: float,
+) -> Result:  # fmt: skip
+    """``connections`` workers sharing a fixed offered ``rate``: latency below saturation.
+
+    Each worker sends on its own schedule (staggered, ``connections / rate`` apart), and
+    a request's latency counts from when it was due, not when it was sent, so a slow
+    answer that delays the next request is charged to that request too (no coordinated
+    omission). Below capacity, this is the latency a caller sees at that load.
+    """
+    result = Result(name)
+    url = target.base + path
+    interval = connections / rate
+    connector = aiohttp.TCPConnector(limit=connections)
+    async with aiohttp.ClientSession(connector=connector, headers=headers) as session:
+        for _ in range(connections):  # open the connections before the clock starts
+            async with session.get(url) as response:
+                await response.read()
+        start = time.perf_counter() + 0.05
+
+        async def worker(offset: float) -> None:
+            sent = 0
+            while (due := start + offset + sent * interval) < start + seconds:
+                delay = due - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                async with session.get(url) as response:
+                    await response.read()
+                    ok = response.status == 200
+                result.latencies.append(time.perf_counter() - due)
+                result.requests += 1
+                result.errors += 0 if ok else 1
+                sent += 1
+
+        await asyncio.gather(*(worker(i * interval / connections) for i in range(connections)))
+        result.seconds = time.perf_counter() - start
+    return result
+
+
 async def product_gtin(sandbox: Sandbox) -> str:
     """A GTIN of a stocked product in the sandbox's demo data."""
 
@@ -522,7 +562,17 @@ async def main(options: argparse.Namespace) -> None:
                         case.name, case.target, case.path, case.headers, seconds, connections
                     )
                 )
+        at_rate = [
+            await paced(
+                case.name, case.target, case.path, case.headers, seconds, connections,
+                options.offered_rate,
+            )
+            for case in cases
+            if options.offered_rate > 0
+        ]  # fmt: skip
     report(console, cases, options, pinning)
+    if at_rate:
+        report_paced(console, at_rate, options)
 
 
 def report(
@@ -572,10 +622,41 @@ def report(
         console.print("[red]some requests did not answer 200[/red]")
 
 
+def report_paced(console: Console, results: list[Result], options: argparse.Namespace) -> None:
+    """Latency at a fixed offered rate, below saturation, for each case."""
+    table = Table(
+        title=f"latency at {options.offered_rate:,.0f} requests/s offered over "
+        f"{options.connections} connections ({options.seconds:g} s per case)"
+    )
+    for column in ("case", "answered/s", "p50 ms", "p99 ms", "max ms", "non-200"):
+        table.add_column(column, justify="left" if column == "case" else "right")
+    for result in results:
+        table.add_row(
+            result.name,
+            f"{result.rate:,.0f}",
+            f"{result.percentile(0.50):.2f}",
+            f"{result.percentile(0.99):.2f}",
+            f"{max(result.latencies, default=0) * 1000:.2f}",
+            f"{result.errors}",
+        )
+    console.print(table)
+    console.print(
+        "Latency counts from when each request was due (open-loop schedule), so queueing "
+        "behind a slow answer is included. An answered/s below the offered rate means the "
+        "case could not keep up and its latency is that of saturation."
+    )
+
+
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="load time per case")
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument(
+        "--offered-rate",
+        type=float,
+        default=1000.0,
+        help="requests/s for the fixed-rate latency table (0 skips it)",
+    )
     parser.add_argument(
         "--rounds", type=int, default=3, help="interleaved rounds over the three cases"
     )

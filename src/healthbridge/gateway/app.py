@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi.telemetry import TelemetryConfig
 
 from healthbridge.core.settings import Settings
 from healthbridge.gateway.errors import install_error_handlers
@@ -21,6 +22,11 @@ from healthbridge.gateway.pipeline import install_pipeline
 from healthbridge.gateway.public import public_routes
 from healthbridge.gateway.runtime import GatewayRuntime
 from healthbridge.services.change_capture import ChangeIntake
+
+NO_NATIVE_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
+"""FastAPI's own OpenTelemetry is off: the gateway's middleware makes the request's SERVER
+span and its metrics, and a second set of spans would sit between that span and the
+Odoo calls and events it parents, at twice the cost per request."""
 
 
 def create_app(
@@ -61,6 +67,7 @@ def create_app(
         title="Healthbridge",
         version="0.1.0",
         lifespan=lifespan,
+        telemetry=NO_NATIVE_TELEMETRY,
         docs_url="/docs",
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
@@ -106,7 +113,9 @@ def _capture_only(capture: ChangeIntake, settings: Settings) -> FastAPI:
         finally:
             await capture.stop()
 
-    app = FastAPI(title="Healthbridge", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title="Healthbridge", version="0.1.0", lifespan=lifespan, telemetry=NO_NATIVE_TELEMETRY
+    )
     app.include_router(odoo_hooks_router(capture, settings.capture.webhook_secret))
     _add_healthz(app)
     return app

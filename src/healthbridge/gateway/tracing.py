@@ -110,7 +110,9 @@ class TraceContextMiddleware:
                 break
         method = scope["method"]
         if tracing_enabled():
-            span = tracer().start_span(method, _remote_parent(incoming), SpanKind.SERVER)
+            # No valid traceparent: the request starts a trace, whatever else is current.
+            parent = _remote_parent(incoming) or _EMPTY
+            span = tracer().start_span(method, parent, SpanKind.SERVER)
         else:
             span = _stand_in(incoming)
         span_context = span.get_span_context()

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
 
+from healthbridge.gateway.app import NO_NATIVE_TELEMETRY
 from healthbridge.gateway.tracing import TraceContextMiddleware
 from healthbridge.observability import (
     configure_tracing,
@@ -36,7 +37,7 @@ def spans() -> Iterator[InMemorySpanExporter]:
 
 
 def _app() -> FastAPI:
-    app = FastAPI()
+    app = FastAPI(telemetry=NO_NATIVE_TELEMETRY)
 
     @app.get("/patients/{mrn}")
     async def read(mrn: str, request: Request) -> dict[str, str | None]:
