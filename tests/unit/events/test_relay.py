@@ -270,31 +270,105 @@ class StepClock:
         return self.current
 
 
-async def test_a_change_is_read_only_once_its_second_is_over_so_a_same_second_confirm_is_seen():
+def relay_at(clock: StepClock, feed: list[RecordedChange], **kwargs: Any) -> tuple[
+    ChangeRelay, FakePublisher, FakeCursors
+]:  # fmt: skip
+    publisher, cursors = FakePublisher(), FakeCursors()
+    relay = ChangeRelay(
+        FakeFeed(feed), cursors, publisher, FakeOdoo(), settle_margin_seconds=0.25, clock=clock,
+        **kwargs,
+    )  # fmt: skip
+    return relay, publisher, cursors
+
+
+DRAFT_7 = {"id": 7, "state": "draft", "name": "P00007", "partner_id": [9, "S"],
+           "amount_total": 40.0, "currency_id": [1, "EUR"]}  # fmt: skip
+
+
+async def test_a_change_read_in_its_own_second_is_read_again_once_that_second_is_over():
     # A workflow step creates a draft order and confirms it within one second: Odoo's
     # whole-second write_date makes both one change version, recorded once.
     clock = StepClock(WHEN + timedelta(seconds=7, milliseconds=300))
-    order = {"id": 7, "state": "draft", "name": "P00007", "partner_id": [9, "S"],
-             "amount_total": 40.0, "currency_id": [1, "EUR"]}  # fmt: skip
+    order = dict(DRAFT_7)
     RECORDS[("purchase.order", 7)] = order
     try:
-        publisher, cursors = FakePublisher(), FakeCursors()
-        relay = ChangeRelay(
-            FakeFeed([change("purchase.order", 7, 7)]), cursors, publisher, FakeOdoo(),
-            settle_margin_seconds=0.25, clock=clock,
-        )  # fmt: skip
-
-        early = await relay.run_once()
+        relay, publisher, cursors = relay_at(clock, [change("purchase.order", 7, 7)])
+        first = await relay.run_once()  # read at once: still a draft, no event
         order["state"] = "purchase"  # confirmed later in the same second
         clock.current = WHEN + timedelta(seconds=8, milliseconds=100)
-        still_early = await relay.run_once()
+        await relay.run_once()  # the margin for clock skew has not passed yet
+        early = list(publisher.published)
         clock.current = WHEN + timedelta(seconds=8, milliseconds=300)
-        settled = await relay.run_once()
+        await relay.run_once()
     finally:
         del RECORDS[("purchase.order", 7)]
 
-    assert (early.changes, still_early.changes) == (0, 0)  # the margin covers clock skew
-    assert settled.changes == 1
+    assert (first.changes, first.events, early) == (1, 0, [])
     [published] = publisher.published
     assert isinstance(published.event, PurchaseOrderConfirmed)
+    assert published.source_key == source_key(change("purchase.order", 7, 7))
     assert cursors.positions[relay.name] == 7
+    assert cursors.positions[f"{relay.name}:settled"] == 7
+    assert relay.unsettled_for is None
+
+
+async def test_the_same_event_with_other_facts_is_published_again_under_a_fingerprinted_key():
+    clock = StepClock(WHEN + timedelta(seconds=1, milliseconds=100))
+    quant = RECORDS[("stock.quant", 1)]
+    relay, publisher, _ = relay_at(clock, [change("stock.quant", 1, 1)])
+    try:
+        await relay.run_once()
+        quant["quantity"] = 9.0  # counted again within the same second
+        clock.current = WHEN + timedelta(seconds=3)
+        await relay.run_once()
+        await relay.run_once()  # re-read once only
+    finally:
+        quant["quantity"] = 12.0
+
+    first, again = publisher.published
+    assert (first.event.quantity.value, again.event.quantity.value) == (12, 9)
+    assert again.source_key.startswith(first.source_key + ":")
+    assert first.source_key != again.source_key
+
+
+async def test_unchanged_facts_or_a_later_version_publish_nothing_more():
+    clock = StepClock(WHEN + timedelta(seconds=1, milliseconds=100))
+    quant = RECORDS[("stock.quant", 1)]
+    feed = [change("stock.quant", 1, 1), change("purchase.order", 5, 2)]
+    relay, publisher, _ = relay_at(clock, feed)
+    order = RECORDS[("purchase.order", 5)]
+    try:
+        await relay.run_once()
+        order["amount_total"] = 99.0
+        order["write_date"] = "2026-11-24 08:00:05"  # written again in a later second
+        clock.current = WHEN + timedelta(seconds=4)
+        await relay.run_once()
+    finally:
+        order["amount_total"] = 120.5
+        del order["write_date"]
+        assert quant["quantity"] == 12.0
+
+    assert len(publisher.published) == 2  # the first reads only
+
+
+async def test_a_restarted_relay_re_reads_what_the_last_one_never_re_read():
+    clock = StepClock(WHEN + timedelta(seconds=7, milliseconds=300))
+    order = dict(DRAFT_7)
+    RECORDS[("purchase.order", 7)] = order
+    feed = [change("purchase.order", 7, 7)]
+    try:
+        relay, publisher, cursors = relay_at(clock, feed)
+        await relay.run_once()  # stopped before the second is over
+        order["state"] = "purchase"
+        clock.current = WHEN + timedelta(seconds=30)
+        restarted = ChangeRelay(
+            FakeFeed(feed), cursors, publisher, FakeOdoo(), settle_margin_seconds=0.25,
+            clock=clock,
+        )  # fmt: skip
+        await restarted.run_once()
+    finally:
+        del RECORDS[("purchase.order", 7)]
+
+    [published] = publisher.published
+    assert isinstance(published.event, PurchaseOrderConfirmed)
+    assert cursors.positions[f"{restarted.name}:settled"] == 7
