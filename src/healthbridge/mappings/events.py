@@ -17,6 +17,7 @@ from typing import Any
 from healthbridge.canonical.amounts import Money, Quantity
 from healthbridge.canonical.changes import RecordedChange
 from healthbridge.canonical.events import (
+    BillingMilestoneReached,
     CanonicalEvent,
     InvoicePaid,
     InvoicePosted,
@@ -171,10 +172,24 @@ def _invoice(change: RecordedChange, record: OdooRecord) -> list[CanonicalEvent]
         "partner": _required_ref("res.partner", record.get("partner_id")),
         "amount_total": total,
     }
-    if record.get("payment_state") in ("paid", "in_payment"):
-        return [InvoicePaid(**common)]
-    due = _money(record.get("amount_residual"), record.get("currency_id"))
-    return [InvoicePosted(**common, amount_due=due)]
+    paid = record.get("payment_state") in ("paid", "in_payment")
+    events: list[CanonicalEvent]
+    if paid:
+        events = [InvoicePaid(**common)]
+    else:
+        due = _money(record.get("amount_residual"), record.get("currency_id"))
+        events = [InvoicePosted(**common, amount_due=due)]
+    if record.get("move_type") == "out_invoice":
+        # A customer invoice's milestones (the billing route moves them): posted, then paid.
+        events.append(
+            BillingMilestoneReached(
+                record=common["record"],
+                occurred_at=change.write_date,
+                milestone="paid" if paid else "posted",
+                amount=total,
+            )
+        )
+    return events
 
 
 def _payment(change: RecordedChange, record: OdooRecord) -> list[CanonicalEvent]:

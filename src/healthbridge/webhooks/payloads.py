@@ -20,6 +20,7 @@ LINK_TEMPLATES: Mapping[str, str] = {
     "org.healthbridge.purchase.order-confirmed": "/fhir/R4/SupplyRequest/{record_id}",
     "org.healthbridge.invoice.posted": "/api/v1/invoices/{odoo_ref}",
     "org.healthbridge.invoice.paid": "/api/v1/invoices/{odoo_ref}",
+    "org.healthbridge.billing.milestone-reached": "/api/v1/invoices/{odoo_ref}",
 }
 """The governed route that returns an event's details, per type without its version.
 
@@ -27,9 +28,9 @@ LINK_TEMPLATES: Mapping[str, str] = {
 subject (``<model>/<id>``), ``{subject}`` and ``{id}`` are filled as they are."""
 
 FALLBACK_TEMPLATE = "/api/v1/events/{id}"
-"""For a type without a route of its own (stock levels, moves, payments, milestones, HL7
-messages): the event by its id. The gateway does not serve it yet; a receiver that needs
-the facts of those types asks for full payloads through governance meanwhile."""
+"""For a type without a route of its own (stock levels, moves, payments, HL7 messages): the
+event by its id, as the webhook fan-out stored it (``GET /api/v1/events/{id}``, scope
+``events:read``, ``phi`` only with ``phi.read``)."""
 
 _VERSION = re.compile(r"\.v\d+$")
 

@@ -372,3 +372,29 @@ async def test_a_restarted_relay_re_reads_what_the_last_one_never_re_read():
     [published] = publisher.published
     assert isinstance(published.event, PurchaseOrderConfirmed)
     assert cursors.positions[f"{restarted.name}:settled"] == 7
+
+
+@pytest.mark.parametrize(
+    ("payment_state", "milestone", "invoice_event"),
+    [("not_paid", "posted", "InvoicePosted"), ("paid", "paid", "InvoicePaid")],
+)
+def test_a_customer_invoice_change_also_announces_its_billing_milestone(
+    payment_state: str, milestone: str, invoice_event: str
+):
+    invoice = {
+        "id": 31, "state": "posted", "move_type": "out_invoice", "payment_state": payment_state,
+        "name": "INV/2026/0031", "partner_id": [9, "Payer"], "amount_total": 250.0,
+        "amount_residual": 250.0, "currency_id": [1, "EUR"],
+    }  # fmt: skip
+    vendor_bill = {**invoice, "move_type": "in_invoice"}
+    changed = change("account.move", 31, 9)
+
+    events = events_for_change(changed, invoice)
+
+    assert [type(e).__name__ for e in events] == [invoice_event, "BillingMilestoneReached"]
+    reached = events[1]
+    assert reached.milestone == milestone
+    assert reached.amount is not None
+    assert reached.amount.amount == 250
+    assert reached.record == events[0].record
+    assert [type(e).__name__ for e in events_for_change(changed, vendor_bill)] == [invoice_event]

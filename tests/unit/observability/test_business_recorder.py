@@ -79,8 +79,8 @@ def _event(model: str, record_id: int, after: timedelta, record: dict[str, Any])
         first_seen_at=at,
         last_seen_at=at,
     )
-    [event] = events_for_change(change, {"id": record_id, **record})
-    return event
+    # The record's own event first (a customer invoice also announces its milestone).
+    return events_for_change(change, {"id": record_id, **record})[0]
 
 
 def _quant(quantity: float) -> CanonicalEvent:
