@@ -14,6 +14,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.telemetry import TelemetryConfig
 
 from healthbridge.core.settings import Settings
+from healthbridge.gateway.direct_routes import DirectRoutes
 from healthbridge.gateway.errors import install_error_handlers
 from healthbridge.gateway.oauth import oauth_router
 from healthbridge.gateway.odoo_hooks import odoo_hooks_router
@@ -88,6 +89,10 @@ def create_app(
     install_error_handlers(app)
     install_openapi(app, public)
     install_pipeline(app, gateway, public)
+    # Inside the exception middleware, in front of the route search (see direct_routes).
+    app.router.middleware_stack = DirectRoutes(
+        app.router.middleware_stack, app.router, lambda: app.routes
+    )
     return app
 
 

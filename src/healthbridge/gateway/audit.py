@@ -64,8 +64,12 @@ class AuditTrail:
             # Not started (a CLI or test app without lifespan): write synchronously.
             await self.log.append([record])
             return
-        await self._queue.put(record)
-        if self._queue.qsize() >= self._batch_size - 1:
+        queue = self._queue
+        if queue.full():
+            await queue.put(record)
+        else:  # the usual case: no second coroutine per request
+            queue.put_nowait(record)
+        if queue.qsize() >= self._batch_size - 1:
             self._wake.set()
 
     def start(self) -> None:

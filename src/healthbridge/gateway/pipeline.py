@@ -10,6 +10,9 @@
 6. quota         - per-client budget; 429 with Retry-After and RateLimit headers
 7. idempotency   - Idempotency-Key on writes: one execution, replayed answers
 8. router        - FastAPI: scope checks (``require_scopes``), validation, the route
+                   (a hot route with a fixed path, like the availability read, is found
+                   by ``DirectRoutes`` without the router's search and may check its
+                   scope and query itself: see ``direct_routes``)
 
 Each step is a small pure ASGI class (no ``BaseHTTPMiddleware``, which costs a task
 and a stream copy per request).

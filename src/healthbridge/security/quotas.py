@@ -36,9 +36,20 @@ class QuotaDecision:
 
     def headers(self) -> list[tuple[bytes, bytes]]:
         """``RateLimit-Policy`` and ``RateLimit`` (draft-ietf-httpapi-ratelimit-headers)."""
-        policy = f'"{self.policy}";q={self.limit};w={self.window_seconds}'
+        key = (self.policy, self.limit, self.window_seconds)
+        policy = _POLICY_HEADERS.get(key)
+        if policy is None:  # the same few values for every request: built once each
+            if len(_POLICY_HEADERS) >= 1024:
+                _POLICY_HEADERS.clear()
+            policy = _POLICY_HEADERS[key] = (
+                b"ratelimit-policy",
+                f'"{self.policy}";q={self.limit};w={self.window_seconds}'.encode(),
+            )
         state = f'"{self.policy}";r={self.remaining};t={self.reset_seconds}'
-        return [(b"ratelimit-policy", policy.encode()), (b"ratelimit", state.encode())]
+        return [policy, (b"ratelimit", state.encode())]
+
+
+_POLICY_HEADERS: dict[tuple[str, int, int], tuple[bytes, bytes]] = {}
 
 
 @dataclass(slots=True)

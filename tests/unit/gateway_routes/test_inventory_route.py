@@ -7,16 +7,21 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qsl
 
 import httpx
 import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from healthbridge.gateway.errors import install_error_handlers
 from healthbridge.gateway.routes.inventory import (
     AvailabilityResponse,
+    AvailabilityRoute,
     RenderedAnswers,
     _document,
+    _query,
     inventory_router,
 )
 from healthbridge.gateway.routes.projection import projected
@@ -208,3 +213,109 @@ def test_schemathesis_finds_every_availability_answer_within_the_documented_sche
         case.call_and_validate()  # status, content type and body against the schema
 
     check()
+
+
+def _platform_app(stock: Stock, principal: Principal | None, *, direct: bool = True) -> FastAPI:
+    """The route with the platform's error handlers; ``direct=False``: FastAPI's path only."""
+    router = inventory_router(stock.use_case)
+    if not direct:
+        for route in router.routes:
+            if isinstance(route, AvailabilityRoute):
+                route.direct = None
+    app = FastAPI()
+    app.include_router(router)
+    install_error_handlers(app)
+    app.add_middleware(_Caller, principal=principal)
+    return app
+
+
+async def _get(app: FastAPI, query: str) -> httpx.Response:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://hub") as client:
+        return await client.get(f"/api/v1/inventory/availability?{query}")
+
+
+async def test_the_direct_answer_is_byte_for_byte_the_one_fastapis_path_gives():
+    stock = Stock(staleness=3600.0, cache=3600.0)
+    await stock.use_case.refresh_all()
+    stock.clock.advance(2.5)
+    queries = (
+        f"product={GTIN}",
+        f"product={GTIN}&location=WH%2FStock",
+        f"product=nothing&product={GTIN}&location=",  # the last value wins, blank kept
+        "product=GLV-M&location=1&extra=ignored",
+    )
+
+    for query in queries:
+        direct = await _get(_platform_app(stock, READER), query)
+        through_fastapi = await _get(_platform_app(stock, READER, direct=False), query)
+
+        assert direct.status_code == through_fastapi.status_code == 200
+        assert direct.content == through_fastapi.content
+        assert direct.headers == through_fastapi.headers
+        assert json.loads(direct.content)["age_seconds"] == 2.5
+
+
+async def test_a_malformed_query_still_gets_fastapis_own_422_problem():
+    stock = Stock(staleness=3600.0, cache=3600.0)
+    await stock.use_case.refresh_all()
+    app = _platform_app(stock, READER)
+    cases = {
+        "": "missing",
+        "location=WH": "missing",
+        "product=": "string_too_short",
+        f"product={'7' * 129}": "string_too_long",
+    }
+
+    for query, error_type in cases.items():
+        response = await _get(app, query)
+
+        assert response.status_code == 422
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["errors"] == [
+            {"loc": ["query", "product"], "msg": response.json()["errors"][0]["msg"],
+             "type": error_type}
+        ]  # fmt: skip
+    too_long = await _get(app, f"product={GTIN}&location={'x' * 513}")
+    assert too_long.status_code == 422
+    assert too_long.json()["errors"][0]["loc"] == ["query", "location"]
+
+
+async def test_callers_without_a_principal_or_the_scope_get_401_and_403_before_any_read():
+    stock = Stock()
+    outsider = Principal("x", "client", frozenset({"orders.write"}), "test")
+
+    anonymous = await _get(_platform_app(stock, None), f"product={GTIN}")
+    unscoped = await _get(_platform_app(stock, outsider), f"product={GTIN}")
+
+    assert (anonymous.status_code, anonymous.json()["code"]) == (401, "auth.unauthenticated")
+    assert (unscoped.status_code, unscoped.json()["code"]) == (403, "auth.insufficient_scope")
+    assert stock.odoo.calls == []
+
+
+async def test_an_unknown_product_on_the_direct_path_is_a_404_problem_document():
+    stock = Stock(staleness=3600.0, cache=3600.0)
+    await stock.use_case.refresh_all()
+
+    response = await _get(_platform_app(stock, READER), "product=0000000000000")
+
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "healthbridge.not_found"
+
+
+def test_the_route_is_built_to_answer_directly():
+    [route] = inventory_router(Stock().use_case).routes
+
+    assert isinstance(route, AvailabilityRoute)
+    assert route.direct is not None
+
+
+@given(
+    text=st.text(alphabet="ab=&%+;2C\u00e9 /", max_size=30),
+)
+@settings(max_examples=300, deadline=None, database=None)
+def test_the_query_is_read_as_starlette_reads_it(text: str) -> None:
+    raw = text.encode("latin-1")
+
+    assert _query(raw) == dict(parse_qsl(raw.decode("latin-1"), keep_blank_values=True))
