@@ -141,7 +141,7 @@ class AuditTrail:
 
 
 class AuditMiddleware:
-    """Records every call (except ``skip`` routes) once its answer has been sent."""
+    """Records every call (except ``skip`` routes) as its answer starts."""
 
     def __init__(
         self,
@@ -162,19 +162,25 @@ class AuditMiddleware:
         if scope["type"] != "http" or scope["path"] in self._skip:
             await self.app(scope, receive, send)
             return
-        status = 500
         at = datetime.now(UTC)
+        recorded = False
 
         async def send_recording(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
+            nonlocal recorded
+            if message["type"] == "http.response.start" and not recorded:
+                # Queued before the answer leaves: when the store is behind, the caller
+                # waits here, so a client cannot outrun the audit with more requests on
+                # the same connection (a record queued after the answer would let waiting
+                # coroutines, and the memory they hold, pile up without bound).
+                recorded = True
+                await self._trail.add(self._record(scope, int(message["status"]), at))
             await send(message)
 
         try:
             await self.app(scope, receive, send_recording)
         finally:
-            await self._trail.add(self._record(scope, status, at))
+            if not recorded:  # no answer started: the call failed before it had one
+                await self._trail.add(self._record(scope, 500, at))
 
     def _record(self, scope: Scope, status: int, at: datetime) -> AuditRecord:
         state = scope.get("state", {})

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from healthbridge.cli.audit_cmd import EXIT_TAMPERED
 from healthbridge.cli.audit_cmd import app as audit_cli
 from healthbridge.core.clock import utc_now
-from healthbridge.gateway.audit import AuditTrail
+from healthbridge.gateway.audit import AuditMiddleware, AuditTrail
+from healthbridge.gateway.route_templates import RouteTemplates
 from healthbridge.security.audit_chain import AuditRecord, chain_hash
 from healthbridge.store.audit_log import AuditLog
 from healthbridge.store.engine import create_store_engine
@@ -245,5 +246,63 @@ async def test_a_full_batch_is_written_without_waiting_for_the_pause(store_url):
 
         assert (await log.verify()).checked == 10
     finally:
+        await trail.stop()
+        await engine.dispose()
+
+
+class StalledLog(AuditLog):
+    """The real audit log, holding every batch until the test lets it through."""
+
+    def __init__(self, engine) -> None:
+        super().__init__(engine)
+        self.open = asyncio.Event()
+
+    async def append(self, records):
+        await self.open.wait()
+        return await super().append(records)
+
+
+async def test_when_the_store_is_behind_the_answer_waits_instead_of_requests_piling_up(
+    store_url,
+):
+    async def ok(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    engine = create_store_engine(store_url)
+    log = StalledLog(engine)
+    trail = AuditTrail(log, queue_size=1, batch_size=1, flush_seconds=0.01)
+    app = AuditMiddleware(
+        ok, trail=trail, environment="dev", skip=frozenset(), templates=RouteTemplates(list)
+    )
+    answered: list[int] = []
+
+    async def call(number: int) -> None:
+        scope = {"type": "http", "method": "GET", "path": f"/api/v1/things/{number}",
+                 "headers": [], "state": {}}  # fmt: skip
+
+        async def send(message):
+            if message["type"] == "http.response.start":
+                answered.append(number)
+
+        await app(scope, None, send)
+
+    trail.start()
+    try:
+        await call(1)  # taken by the writer, which the store holds
+        await asyncio.sleep(0.05)
+        await call(2)  # fills the queue
+        third = asyncio.create_task(call(3))
+        await asyncio.sleep(0.3)
+        assert answered == [1, 2]  # the third answer waits for room in the audit
+
+        log.open.set()
+        async with asyncio.timeout(10):
+            await third
+        await trail.flush()
+        assert answered == [1, 2, 3]
+        assert (await log.verify()).checked == 3
+    finally:
+        log.open.set()
         await trail.stop()
         await engine.dispose()
