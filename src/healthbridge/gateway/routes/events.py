@@ -20,7 +20,7 @@ from functools import cache
 from typing import Annotated, Any, Protocol
 
 from fastapi import APIRouter, Depends, Path, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from healthbridge.canonical.classification import (
     OPERATIONAL,
@@ -31,6 +31,7 @@ from healthbridge.canonical.classification import (
 from healthbridge.canonical.events import EVENTS_BY_TYPE
 from healthbridge.core.errors import NotFoundError, UnavailableError
 from healthbridge.gateway.authorization import require_scopes
+from healthbridge.gateway.routes.projection import ProjectedResponse
 from healthbridge.security.principal import Principal
 from healthbridge.security.projection import project, visible_classes
 from healthbridge.store.event_log import LoggedEvent
@@ -46,10 +47,8 @@ class EventLookup(Protocol):
         ...
 
 
-class EventResponse(BaseModel):
+class EventResponse(ProjectedResponse):
     """A CloudEvent as the hub sent it, its data cut to what the caller may see."""
-
-    model_config = ConfigDict(extra="forbid")
 
     id: Annotated[str, PUBLIC, Field(description="The CloudEvent id (the webhook-id's event).")]
     type: Annotated[str, PUBLIC, Field(description="The versioned event type.")]
@@ -58,18 +57,11 @@ class EventResponse(BaseModel):
     time: Annotated[str | None, OPERATIONAL] = None
     data: Annotated[
         dict[str, Any],
-        Field(description="The event's data; each field classified by the event type's model."),
-    ] = {}
-    withheld: Annotated[
-        list[str],
-        PUBLIC,
         Field(
-            description=(
-                "Dotted paths of fields left out because the caller lacks the scope for "
-                "their data class (phi needs phi.read); absent is not the same as empty."
-            )
+            default_factory=dict,
+            description="The event's data; each field classified by the event type's model.",
         ),
-    ] = []
+    ]
 
 
 @cache
