@@ -24,9 +24,11 @@ from healthbridge.gateway.app import create_app
 from healthbridge.gateway.health import HealthCheck, health_router
 from healthbridge.gateway.routes import RouteServices, business_routers, fhir_router
 from healthbridge.gateway.routes.events import events_router
+from healthbridge.gateway.routes.trace import trace_router
 from healthbridge.gateway.runtime import GatewayRuntime, open_gateway
 from healthbridge.services.read_model_feed import ReadModelFeed
 from healthbridge.services.traced_writes import TracedWrites
+from healthbridge.store.business_events import BusinessEvents
 from healthbridge.store.event_cursors import RelayCursors
 from healthbridge.store.event_log import EventLog
 from healthbridge.store.read_model import InventoryReadModel
@@ -77,6 +79,7 @@ async def open_hub_app(
         routers = hub_routers(services, health, extra_routers)
         app = create_app(hub.intake, settings, runtime, routers=routers)
         app.state.event_log = EventLog(hub.store.engine)
+        app.state.business_events = BusinessEvents(hub.store.engine)
         stop = asyncio.Event()
         task = asyncio.create_task(feed.run(stop), name="healthbridge-read-model")
         try:
@@ -95,7 +98,14 @@ def hub_routers(
     The served app, ``healthbridge openapi`` and the every-route authorization test all
     take it from here, so a router added to the hub is documented and checked too.
     """
-    return [*business_routers(services), events_router(), fhir_router(services), health, *extra]
+    return [
+        *business_routers(services),
+        events_router(),
+        trace_router(),
+        fhir_router(services),
+        health,
+        *extra,
+    ]
 
 
 def _checks(hub: Hub) -> list[HealthCheck]:

@@ -45,6 +45,7 @@ SCOPES = (
     "phi.read",
     "metrics.read",
     "events:read",
+    "trace.read",
     "system/*.cruds",
 )
 CHECKS = [
