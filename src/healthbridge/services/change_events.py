@@ -128,6 +128,10 @@ class ChangeRelay:
         self._unsettled: list[_Unsettled] = []
         self._restarted = True
 
+    def _parent_of(self, change: RecordedChange) -> str | None:
+        """The ``traceparent`` of the request that wrote the record, when one is known."""
+        return self._traces(change.model, change.record_id) if self._traces else None
+
     def _settles_at(self, change: RecordedChange) -> datetime:
         return change.write_date.replace(microsecond=0) + ONE_SECOND + self._settle_margin
 
@@ -175,7 +179,7 @@ class ChangeRelay:
                 )
             skipped += not events
             key = source_key(change)
-            parent = self._traces(change.model, change.record_id) if self._traces else None
+            parent = self._parent_of(change)
             outgoing.extend(OutgoingEvent(event, key, parent) for event in events)
             settles_at = self._settles_at(change)
             if settles_at > now and change.model in RELAYED_FIELDS:
@@ -272,7 +276,7 @@ class ChangeRelay:
             except (ValueError, ValidationError):
                 continue
             key = source_key(change)
-            parent = self._traces(change.model, change.record_id) if self._traces else None
+            parent = self._parent_of(change)
             first_types = {t for t, _ in noted.first or ()}
             for event in events:
                 facts = _facts(event)

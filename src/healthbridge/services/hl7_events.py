@@ -30,10 +30,15 @@ class Applied:
     merged: tuple[int, ...] = ()
 
 
-def message_key(message: Hl7Message) -> str:
-    """``MSH-3|MSH-4|MSH-10``: the dedupe key the message log uses, as one string."""
+def dedupe_key(message: Hl7Message) -> tuple[str, str, str]:
+    """(MSH-3, MSH-4, MSH-10) raw: the key the message log dedupes on."""
     msh = message.msh
-    return f"{msh.field(3)}|{msh.field(4)}|{msh.field(10)}"
+    return msh.field(3), msh.field(4), msh.field(10)
+
+
+def message_key(message: Hl7Message) -> str:
+    """``MSH-3|MSH-4|MSH-10``: the dedupe key as one string, for event source keys."""
+    return "|".join(dedupe_key(message))
 
 
 def accepted_events(

@@ -50,7 +50,7 @@ from healthbridge.mappings.hl7v2.admin import (
     staff_updates,
 )
 from healthbridge.services.event_ports import EventPublisherPort
-from healthbridge.services.hl7_events import Applied, accepted_events
+from healthbridge.services.hl7_events import Applied, accepted_events, dedupe_key
 from healthbridge.services.hl7_odoo_writes import OdooWrites
 from healthbridge.services.message_ports import MessageLogPort, MessageStatus
 from healthbridge.services.ports import OdooPort
@@ -116,7 +116,7 @@ class Hl7Inbound:
             check_supported(message)
         except Hl7Error as error:
             return await self._reject(raw, error)
-        key = _key(message)
+        key = dedupe_key(message)
         stored = await self._messages.find(*key)
         if stored is not None:
             log.info("hl7_duplicate_answered", message_id=stored.id, status=stored.status)
@@ -246,7 +246,7 @@ class Hl7Inbound:
 
     async def _reject(self, raw: bytes, error: Hl7Error) -> bytes:
         header = _header_or_none(raw)
-        key = _key(header) if header is not None else ("", "", "")
+        key = dedupe_key(header) if header is not None else ("", "", "")
         control_id = key[2] or None
         if control_id is not None:
             stored = await self._messages.find(key[0], key[1], control_id)
@@ -306,12 +306,6 @@ def _control_id_sequence() -> Callable[[], str]:
         return f"{prefix}{next(counter)}"
 
     return next_id
-
-
-def _key(message: Hl7Message) -> tuple[str, str, str]:
-    """(MSH-3, MSH-4, MSH-10) raw, as the dedupe key."""
-    msh = message.msh
-    return msh.field(3), msh.field(4), msh.field(10)
 
 
 def _marker_prefix(message: Hl7Message) -> str:
