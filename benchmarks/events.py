@@ -273,11 +273,18 @@ async def settle(hub: Hub, within: float = 30.0) -> None:
             await asyncio.sleep(0.05)
 
 
+POLL_EVERY = 0.02
+"""The poller starts a round every POLL_EVERY seconds (sooner after a round that found a
+full page). Back to back, the rounds would be most of the sandbox's work and slow down
+every other read the hub makes of it."""
+
+
 async def poll_forever(hub: Hub, stages: Stages) -> None:
     while True:
+        started = time.monotonic()
         report = await hub.poller.run_once()
         stages.captured += report.new
-        await asyncio.sleep(0)
+        await asyncio.sleep(max(0.0, started + POLL_EVERY - time.monotonic()))
 
 
 async def sample_stages(

@@ -129,6 +129,13 @@ class CaptureSettings(_Section):
     overlap_seconds: float = Field(
         2.0, ge=0, le=3600, description="How far back each poll re-reads to catch late commits."
     )
+    sweep_interval_seconds: float = Field(
+        1.0,
+        ge=0,
+        le=3600,
+        description="How often a poll re-reads the overlap; polls in between read only past "
+        "the watermark, so a late commit is captured up to this much later.",
+    )
     page_size: int = Field(200, ge=1, le=10_000, description="Records per poller page.")
     max_backoff_seconds: float = Field(
         15.0,

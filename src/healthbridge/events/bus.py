@@ -72,6 +72,7 @@ class EventBus:
             self.sealer,
             source=source,
             ack_timeout=settings.publish_ack_timeout_seconds,
+            max_in_flight=settings.publish_max_in_flight,
         )
         self.admin = StreamAdmin(nc, js, self.topology, settings)
         self.dead_letters = DeadLetters(engine)

@@ -88,12 +88,15 @@ class EventPublisher:
         *,
         source: str = DEFAULT_SOURCE,
         ack_timeout: float = 10.0,
+        max_in_flight: int = 4000,
     ) -> None:
         self._js = js
         self._topology = topology
         self._sealer = sealer
         self._source = source
         self._ack_timeout = ack_timeout
+        self._max_in_flight = max_in_flight
+        """The JetStream context's ``publish_async_max_pending``."""
 
     def envelope(
         self,
@@ -197,9 +200,17 @@ class EventPublisher:
         futures: list[asyncio.Future[api.PubAck]] = []
         try:
             for subject, headers, body in messages:
+                # nats-py waits for a free in-flight slot through asyncio.wait_for, which
+                # costs a turn of the event loop per message when given a deadline; the
+                # deadline is only needed when every slot may be taken.
+                stall = (
+                    None
+                    if self._js.publish_async_pending() < self._max_in_flight - 1
+                    else self._ack_timeout
+                )
                 futures.append(
                     await self._js.publish_async(
-                        subject, body, headers=dict(headers), wait_stall=self._ack_timeout
+                        subject, body, headers=dict(headers), wait_stall=stall
                     )
                 )
         except (nats.errors.Error, nats.js.errors.Error) as exc:

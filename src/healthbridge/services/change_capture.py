@@ -187,10 +187,15 @@ class PollReport:
 class ChangePoller:
     """Reads every change of each model from Odoo by ``write_date`` and records it.
 
-    Per model it keeps a watermark ``(write_date, id)``; each round restarts
-    ``overlap_seconds`` before it (a transaction that began earlier may commit later,
-    and Odoo stamps ``write_date`` at the transaction's start), reads pages until caught
-    up and moves the watermark with each page in the same store transaction.
+    Per model it keeps a watermark ``(write_date, id)``, reads pages until caught up and
+    moves the watermark with each page in the same store transaction. A transaction that
+    began earlier may commit later (Odoo stamps ``write_date`` at its start), so a round
+    that *sweeps* restarts ``overlap_seconds`` before the watermark held at the previous
+    sweep. Rounds sweep at most every ``sweep_interval_seconds``; the rounds in between
+    read only past the watermark. Re-reading the whole overlap every round would make a
+    poller run back to back read each record hundreds of times, while sweeping from the
+    previous sweep's watermark still covers every late commit a sweep on every round
+    would have caught, only up to one sweep interval later.
     """
 
     def __init__(
@@ -202,6 +207,7 @@ class ChangePoller:
         models: Sequence[str],
         page_size: int = 200,
         overlap_seconds: float = 2.0,
+        sweep_interval_seconds: float = 1.0,
         poll_interval_seconds: float = 30.0,
         initial_backoff_seconds: float = 1.0,
         max_backoff_seconds: float = 300.0,
@@ -215,6 +221,9 @@ class ChangePoller:
         self.models = tuple(models)
         self._page_size = page_size
         self._overlap = overlap_seconds
+        self._sweep_interval = sweep_interval_seconds
+        self._swept: dict[str, tuple[float, Watermark]] = {}
+        """Per model: when this poller's last sweep began, and the watermark it ended with."""
         self._interval = poll_interval_seconds
         self._initial_backoff = initial_backoff_seconds
         self._max_backoff = max_backoff_seconds
@@ -238,6 +247,7 @@ class ChangePoller:
             models=settings.models,
             page_size=settings.page_size,
             overlap_seconds=settings.overlap_seconds,
+            sweep_interval_seconds=settings.sweep_interval_seconds,
             poll_interval_seconds=settings.poll_interval_seconds,
             max_backoff_seconds=settings.max_backoff_seconds,
             clock=clock,
@@ -281,10 +291,12 @@ class ChangePoller:
         stored = await self._watermarks.get(model)
         position = stored
         second: datetime | None
+        started = self._clock.monotonic()
+        sweeps, base = self._sweep_base(model, stored)
         if stored is None:
             second, after_id = None, 0
-        elif self._overlap > 0:
-            second, after_id = stored.rewound(self._overlap), 0
+        elif sweeps and base is not None and self._overlap > 0:
+            second, after_id = base.rewound(self._overlap), 0
         else:
             second, after_id = stored.write_date, stored.record_id
         pages = seen = new = 0
@@ -317,9 +329,26 @@ class ChangePoller:
                 new += await self._changes.record_page(complete, position)
                 pages, seen = pages + 1, seen + len(complete)
             second, after_id = last_second, 0
+        if sweeps and position is not None:
+            self._swept[model] = (started, position)
         if new:
             log.info("odoo_poll_recorded", model=model, new=new, seen=seen, pages=pages)
         return ModelPollReport(model=model, pages=pages, seen=seen, new=new, watermark=position)
+
+    def _sweep_base(self, model: str, stored: Watermark | None) -> tuple[bool, Watermark | None]:
+        """Whether this round sweeps the overlap, and the watermark to rewind from.
+
+        That is the watermark the previous sweep ended with: every round since began at
+        or after it, so a late commit that rewinding from any of those rounds' own
+        watermark would catch has a write_date at or after it, minus the overlap. A new
+        poller sweeps first (from the stored watermark).
+        """
+        previous = self._swept.get(model)
+        if previous is not None and self._clock.monotonic() - previous[0] < self._sweep_interval:
+            return False, None
+        if previous is None or stored is None:
+            return True, stored
+        return True, min(previous[1], stored, key=_position)
 
     async def _read(self, model: str, domain: Domain, order: str) -> list[OdooChange]:
         rows = await self._odoo.search_read(
@@ -332,6 +361,10 @@ class ChangePoller:
         )
         now = self._clock.now()
         return [OdooChange.from_polled_row(model, row, observed_at=now) for row in rows]
+
+
+def _position(watermark: Watermark) -> tuple[datetime, int]:
+    return watermark.position
 
 
 def _within_second(second: datetime, after_id: int) -> Domain:

@@ -57,7 +57,7 @@ class AuditLog:
         """Chain ``records`` onto the log in one transaction; returns the new head's seq."""
         if not records:
             return await self.head_seq()
-        async with self._lock, self._engine.connect() as connection:
+        async with self._lock, self._engine.begin() as connection:
             await _lock_head(connection)
             head = (
                 await connection.execute(
@@ -75,7 +75,6 @@ class AuditLog:
                 rows.append(insert.values(seq, record, previous, digest))
                 previous = digest
             await connection.exec_driver_sql(insert.sql, rows)
-            await connection.commit()
             return seq
 
     async def head_seq(self) -> int:
@@ -125,13 +124,12 @@ class AuditLog:
 
 
 async def _lock_head(connection: AsyncConnection) -> None:
+    # On SQLite the store engine's begin() already took the write lock (BEGIN IMMEDIATE,
+    # waiting out another process's writer), so a second process waits there.
     if connection.dialect.name == "postgresql":
         await connection.execute(
             text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY}
         )
-    else:
-        # Take SQLite's write lock before reading the head, so a second process waits here.
-        await connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 _COLUMNS = (

@@ -61,6 +61,8 @@ class ChangeLog:
         self._clock = clock or SystemClock()
         self._remembered_keys = remembered_keys
         self._recorded: OrderedDict[ChangeKey, None] = OrderedDict()
+        self._saved: dict[str, tuple[datetime, int]] = {}
+        """Per model, the watermark position this log last committed."""
         self._listeners: list[Callable[[], None]] = []
 
     def on_new_changes(self, listener: Callable[[], None]) -> Callable[[], None]:
@@ -84,12 +86,16 @@ class ChangeLog:
         """Record a poller page and move ``watermark`` in one transaction; how many were new.
 
         Either every change of the page and the new watermark are stored, or none is: a
-        crash can make the poller repeat a page, never skip one.
+        crash can make the poller repeat a page, never skip one. A page that re-reads only
+        recorded changes and leaves the watermark where this log last put it writes nothing.
         """
         fresh = [change for change in changes if change.key not in self._recorded]
+        if not fresh and self._saved.get(watermark.model) == watermark.position:
+            return 0
         async with self._engine.begin() as connection:
             new = await record_changes(connection, fresh)
             await save_watermark(connection, watermark, self._clock.now())
+        self._saved[watermark.model] = watermark.position
         self._remember(fresh)  # only once committed: a rolled-back page is written again
         if new:
             self._notify()

@@ -2,8 +2,11 @@
 
 SQLite is the embedded default, so several tasks and a second process (the CLI next to a
 running hub) share one file. Each connection is therefore set up for that: WAL so readers
-never block the writer, a busy timeout so a writer waits for the lock instead of failing
-at once, and foreign keys on because SQLite leaves them off by default.
+never block the writer, and foreign keys on because SQLite leaves them off by default.
+Statements run in the event loop's thread (``store.inline_sqlite`` says why), so no
+statement may wait long inside SQLite: the busy timeout is a few milliseconds, and a
+writer that finds another process holding the write lock waits for it here, with
+asyncio sleeps, for up to ``SQLITE_BUSY_TIMEOUT_MS``.
 
 **Writers of one process take turns before they reach SQLite.** The poller, the relay,
 the webhook fan-out and the dispatcher all write the same file from one event loop. Left
@@ -13,8 +16,8 @@ awaits, may be waiting for the event loop; a writer in a back-to-back loop then 
 the others, and a deferred transaction that read before writing fails at once with
 "database is locked". So every ``engine.begin()`` on a SQLite engine first waits its
 turn on one asyncio lock per database file and event loop (first come, first served),
-then opens its transaction with ``BEGIN IMMEDIATE``, taking SQLite's write lock before
-its first statement. The busy timeout still arbitrates between processes.
+then opens its transaction with ``BEGIN IMMEDIATE`` (``begin_immediate``), taking
+SQLite's write lock before its first statement.
 
 A ``begin()`` nested in a task that already holds the turn (a writer opening a second
 connection) does not wait for the turn, which it would never get: it opens an ordinary
@@ -35,13 +38,18 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
 from healthbridge.core.errors import ConfigError
+from healthbridge.store.inline_sqlite import DRIVER as INLINE_DRIVER
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 """How long a SQLite writer waits for the lock; longer than any transaction the hub runs."""
+
+SQLITE_STALL_MS = 5
+"""SQLite's own busy timeout: the longest one statement may hold up the event loop."""
 
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 
@@ -114,11 +122,41 @@ class SQLiteStoreEngine(AsyncEngine):
         token = _HOLDING.set((*held, (self.database_key, task)))
         try:
             async with super().begin() as connection:
-                await connection.exec_driver_sql("BEGIN IMMEDIATE")
+                await begin_immediate(connection)
                 yield connection
         finally:
             _HOLDING.reset(token)
             turn.release()
+
+
+async def begin_immediate(connection: AsyncConnection) -> None:
+    """``BEGIN IMMEDIATE`` on a SQLite connection, waiting out another process's writer.
+
+    Raises ``StoreWriterBusyError`` after ``SQLITE_BUSY_TIMEOUT_MS``. The waits are
+    asyncio sleeps, doubling from 1 ms to 50 ms, so the loop keeps running meanwhile.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    pause = 0.001
+    while True:
+        try:
+            await connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except OperationalError as exc:
+            if not _is_locked(exc):
+                raise
+            if loop.time() >= deadline:
+                raise StoreWriterBusyError(
+                    "another process held the store's SQLite write lock past the busy timeout"
+                ) from None
+        else:
+            return
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, 0.05)
+
+
+def _is_locked(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower()
+    return "database is locked" in text or "database is busy" in text
 
 
 def _writer_turn(database_key: str) -> asyncio.Lock:
@@ -135,7 +173,7 @@ def _sqlite_engine(url: URL, *, echo: bool) -> AsyncEngine:
         options["poolclass"] = StaticPool
     else:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    sync_engine = create_async_engine(url, **options).sync_engine
+    sync_engine = create_async_engine(url.set(drivername=INLINE_DRIVER), **options).sync_engine
     event.listen(sync_engine, "connect", _sqlite_pragmas)
     # Engines on one file share the turn; each in-memory database is its own.
     key = f"memory:{id(sync_engine)}" if in_memory else str(Path(database).expanduser().resolve())
@@ -146,7 +184,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
         # busy_timeout first: switching to WAL takes a lock another process may hold.
-        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_STALL_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")

@@ -18,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from healthbridge.store.engine import create_store_engine
+from healthbridge.store.engine import SQLITE_BUSY_TIMEOUT_MS, SQLITE_STALL_MS, create_store_engine
 
 MIGRATION_LOCK_KEY = 0x4842_5354_4F52_45
 """The PostgreSQL advisory lock id that serialises migrations ("HBSTORE")."""
@@ -75,8 +75,14 @@ def _upgrade_locked(connection: Connection) -> None:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
     else:
         # The driver leaves DDL outside transactions unless one is open; BEGIN IMMEDIATE
-        # opens it and takes the write lock now, so a second process waits here.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # opens it and takes the write lock now, so a second process waits here. This
+        # runs once at start-up, so the wait may hold up the loop: the long busy timeout
+        # is set for it alone (the connection goes back to the short one after).
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        finally:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_STALL_MS}")
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, "head")

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import sys
+import threading
+import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from healthbridge.store import create_store_engine
-from healthbridge.store.engine import SQLiteStoreEngine
+from healthbridge.store import engine as store_engine
+from healthbridge.store.engine import SQLiteStoreEngine, StoreWriterBusyError
 
 
 async def make_counter(engine) -> None:
@@ -78,5 +83,93 @@ async def test_readers_do_not_wait_for_a_writer(tmp_path: Path):
                 value = (await reader.execute(text("SELECT n FROM counter"))).scalar_one()
 
         assert value == 0
+    finally:
+        await engine.dispose()
+
+
+HOLDER = """
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+db.execute("UPDATE counter SET n = n + 100")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+db.execute("COMMIT")
+"""
+
+
+async def hold_write_lock(path: Path, seconds: float) -> asyncio.subprocess.Process:
+    """Another process that holds the file's write lock for ``seconds``, once it says so."""
+    holder = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", HOLDER, str(path), str(seconds), stdout=asyncio.subprocess.PIPE
+    )
+    assert holder.stdout is not None
+    assert await asyncio.wait_for(holder.stdout.readline(), 10) == b"locked\n"
+    return holder
+
+
+async def loop_gaps(stop: asyncio.Event) -> float:
+    """The longest time the loop went without running this task, until ``stop``."""
+    longest, last = 0.0, time.perf_counter()
+    while not stop.is_set():
+        await asyncio.sleep(0.002)
+        now = time.perf_counter()
+        longest, last = max(longest, now - last), now
+    return longest
+
+
+async def test_statements_run_in_the_loop_thread_without_a_driver_thread(tmp_path: Path):
+    engine = create_store_engine(f"sqlite+aiosqlite:///{tmp_path / 'store.db'}")
+    try:
+        before = threading.active_count()
+        await make_counter(engine)
+        await asyncio.gather(*(bump(engine) for _ in range(20)))
+
+        assert engine.dialect.driver == "hbinline"
+        assert threading.active_count() == before  # aiosqlite starts one thread per connection
+    finally:
+        await engine.dispose()
+
+
+async def test_a_writer_waits_out_another_process_without_holding_up_the_loop(tmp_path: Path):
+    path = tmp_path / "store.db"
+    engine = create_store_engine(f"sqlite+aiosqlite:///{path}")
+    try:
+        await make_counter(engine)
+        holder = await hold_write_lock(path, 0.6)
+        stop = asyncio.Event()
+        gaps = asyncio.create_task(loop_gaps(stop))
+        started = time.perf_counter()
+
+        await bump(engine)
+
+        waited = time.perf_counter() - started
+        stop.set()
+        assert await holder.wait() == 0
+        assert waited >= 0.3  # it did wait for the other process's commit ...
+        assert await gaps < 0.1  # ... while the loop went on running other tasks
+        async with engine.connect() as connection:
+            assert (await connection.execute(text("SELECT n FROM counter"))).scalar_one() == 101
+    finally:
+        await engine.dispose()
+
+
+async def test_a_writer_gives_up_with_a_clear_error_after_the_busy_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    path = tmp_path / "store.db"
+    engine = create_store_engine(f"sqlite+aiosqlite:///{path}")
+    monkeypatch.setattr(store_engine, "SQLITE_BUSY_TIMEOUT_MS", 300)
+    try:
+        await make_counter(engine)
+        holder = await hold_write_lock(path, 3)
+
+        with pytest.raises(StoreWriterBusyError, match="another process held"):
+            await bump(engine)
+
+        assert await holder.wait() == 0
+        await bump(engine)  # the connection is usable once the lock is free
+        async with engine.connect() as connection:
+            assert (await connection.execute(text("SELECT n FROM counter"))).scalar_one() == 101
     finally:
         await engine.dispose()

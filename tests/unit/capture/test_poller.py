@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from structlog.testing import capture_logs
@@ -274,3 +274,96 @@ async def test_run_backs_off_while_odoo_fails_and_then_catches_up(odoo, changes,
     delays = [entry["delay_seconds"] for entry in logs if entry["event"] == "odoo_poll_backoff"]
     assert delays == [0.01, 0.02, 0.04]
     assert await changes.count() == 3
+
+
+def sweeping_poller(odoo, changes, watermarks, clock, *, sweep_every=1.0, overlap=2.0):
+    return ChangePoller(
+        odoo,
+        changes,
+        watermarks,
+        models=("res.partner",),
+        page_size=10,
+        overlap_seconds=overlap,
+        sweep_interval_seconds=sweep_every,
+        poll_interval_seconds=0.01,
+        clock=clock,
+    )
+
+
+async def test_rounds_between_sweeps_read_only_past_the_watermark(odoo, changes, watermarks, clock):
+    await partners(odoo, 5)
+    polling = sweeping_poller(odoo, changes, watermarks, clock)
+    assert (await polling.run_once()).seen == 5
+    clock.advance(0.2)
+    await partners(odoo, 1)
+
+    between = await polling.run_once()
+
+    # Re-reading the overlap would have seen all 6 again; this round sees only the new one.
+    assert (between.seen, between.new) == (1, 1)
+
+
+async def test_a_late_commit_missed_between_sweeps_is_caught_by_the_next_sweep(
+    odoo, changes, watermarks, clock
+):
+    clock.advance(10)
+    await partners(odoo, 2)
+    polling = sweeping_poller(odoo, changes, watermarks, clock)
+    await polling.run_once()
+    clock.advance(0.3)
+    await partners(odoo, 1)
+    await polling.run_once()
+    # A transaction that started 1.5 s ago commits now, behind the watermark.
+    now = clock.now()
+    clock.set(now - timedelta(seconds=1.5))
+    [late] = await partners(odoo, 1)
+    clock.set(now)
+    clock.advance(0.3)
+
+    between = await polling.run_once()
+    clock.advance(1.0)
+    swept = await polling.run_once()
+
+    assert between.new == 0
+    assert swept.new == 1
+    assert late in {key[1] for key in await recorded_keys(changes)}
+
+
+async def test_a_late_commit_any_round_would_have_caught_is_caught_by_the_next_sweep(
+    odoo, changes, watermarks, clock
+):
+    clock.advance(10)
+    await partners(odoo, 1)
+    polling = sweeping_poller(odoo, changes, watermarks, clock, sweep_every=3.0)
+    await polling.run_once()  # a sweep
+    clock.advance(1.0)
+    await partners(odoo, 1)
+    await polling.run_once()
+    # Written 1.5 s ago, inside the 2 s overlap of the next round, committed only now.
+    now = clock.now()
+    clock.set(now - timedelta(seconds=1.5))
+    [late] = await partners(odoo, 1)
+    clock.set(now)
+    for _ in range(3):  # the watermark moves on 1.5 s more before the next sweep
+        clock.advance(0.5)
+        await partners(odoo, 1)
+        assert (await polling.run_once()).new == 1  # only the new partner
+    clock.advance(0.6)
+
+    swept = await polling.run_once()
+
+    assert swept.new == 1
+    assert late in {key[1] for key in await recorded_keys(changes)}
+
+
+async def test_a_round_that_finds_nothing_new_writes_nothing(odoo, changes, watermarks, clock):
+    await partners(odoo, 3)
+    polling = sweeping_poller(odoo, changes, watermarks, clock)
+    await polling.run_once()
+    saved = await watermarks.get("res.partner")
+    clock.advance(5)
+
+    report = await polling.run_once()
+
+    assert (report.seen, report.new) == (3, 0)
+    assert await watermarks.get("res.partner") == saved
