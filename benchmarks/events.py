@@ -71,7 +71,7 @@ from healthbridge.connectors.odoo import OdooClient
 from healthbridge.core import Settings, load_settings
 from healthbridge.sandbox.receiver import WebhookReceiver
 from healthbridge.store import create_store_engine
-from healthbridge.worker import open_worker
+from healthbridge.worker import open_delivery_worker, open_worker
 
 HERE = Path(__file__).resolve().parent
 PARTNER = "res.partner"
@@ -241,6 +241,60 @@ def hub_settings(
         events={"sync_interval": sync_interval},
         webhooks={"api_base_url": "https://hub.example.org", "max_in_flight_per_endpoint": 64},
     )
+
+
+# --- delivery processes (--delivery-processes) ---------------------------------------------
+
+
+def deliver(described: str) -> None:
+    """What ``healthbridge worker`` runs (fan-out and dispatcher), until terminated."""
+    config = json.loads(described)
+    sandbox = Sandbox(config["url"], config["database"], config["api_keys"])
+    settings = hub_settings(
+        sandbox, Path(config["data_dir"]), config["store_url"], sync_interval=config["sync"]
+    )
+
+    async def main() -> None:
+        structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(30))
+        async with open_delivery_worker(settings):
+            print("ready", flush=True)
+            await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+@asynccontextmanager
+async def delivery_processes(
+    count: int, sandbox: Sandbox, data_dir: Path, store_url: str | None, sync: str
+) -> AsyncIterator[None]:
+    """``count`` delivery processes beside this one, stopped (SIGTERM) at the end."""
+    described = json.dumps(
+        {
+            "url": sandbox.url,
+            "database": sandbox.database,
+            "api_keys": sandbox.api_keys,
+            "data_dir": str(data_dir),
+            "store_url": store_url,
+            "sync": sync,
+        }
+    )
+    processes = []
+    try:
+        for _ in range(count):
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, __file__, "--deliver", described, stdout=asyncio.subprocess.PIPE
+            )
+            processes.append(process)
+            assert process.stdout is not None
+            if await asyncio.wait_for(process.stdout.readline(), 60) != b"ready\n":
+                raise SystemExit("a delivery process did not start")
+        yield
+    finally:
+        for process in processes:
+            if process.returncode is None:
+                process.terminate()
+        for process in processes:
+            await process.wait()
 
 
 # --- the hub ----------------------------------------------------------------------------
@@ -493,9 +547,22 @@ async def main(options: argparse.Namespace) -> None:
             measured = False
             person = hub_settings(sandbox, Path(folder) / "hub", None, login="admin")
             try:
+                split = options.delivery_processes > 0
                 async with (
                     open_hub(settings) as hub,
-                    open_worker(hub, relay_interval=options.relay_interval) as worker,
+                    delivery_processes(
+                        options.delivery_processes,
+                        sandbox,
+                        Path(folder) / "hub",
+                        options.store_url,
+                        options.sync,
+                    ),
+                    open_worker(
+                        hub,
+                        relay_interval=options.relay_interval,
+                        fanout=not split,
+                        dispatch=False if split else None,
+                    ) as worker,
                     open_odoo(person) as admin,
                 ):
                     await hub.poller.run_once()  # the demo data is history, not news
@@ -632,7 +699,15 @@ def arguments() -> argparse.Namespace:
     parser.add_argument(
         "--progress", action="store_true", help="Print stage counts every second (stderr)."
     )
+    parser.add_argument(
+        "--delivery-processes",
+        type=int,
+        default=0,
+        help="Run the webhook fan-out and dispatcher in this many processes of their own "
+        "(as `healthbridge worker` does) instead of in the hub's process.",
+    )
     parser.add_argument("--serve", type=int, nargs=2, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--deliver", default=None, help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
@@ -640,5 +715,7 @@ if __name__ == "__main__":
     parsed = arguments()
     if parsed.serve is not None:
         serve(*parsed.serve)
+    elif parsed.deliver is not None:
+        deliver(parsed.deliver)
     else:
         asyncio.run(main(parsed))

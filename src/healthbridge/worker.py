@@ -19,17 +19,20 @@ from dataclasses import dataclass
 
 import structlog
 
-from healthbridge.bootstrap import Hub
+from healthbridge.bootstrap import Hub, open_store, with_local_encryption_key
 from healthbridge.canonical.events import EVENTS_BY_TYPE
+from healthbridge.core import Settings
 from healthbridge.core.errors import InvalidRequestError
 from healthbridge.events import (
     ACK,
     DeadLetter,
+    EventBus,
     Outcome,
     ReceivedEvent,
     SubscriptionRefusedError,
     SubscriptionWorker,
     check_subscription,
+    open_event_bus,
 )
 from healthbridge.webhooks import Webhooks, open_webhooks
 
@@ -45,10 +48,10 @@ WEBHOOKS_SCOPES = ("events:read", "data:pii")
 
 @dataclass(frozen=True, slots=True)
 class Worker:
-    """The running worker: the webhooks area and the subscription feeding it."""
+    """The running worker: the webhooks area and the subscription feeding it (if run here)."""
 
     webhooks: Webhooks
-    fanout: SubscriptionWorker
+    fanout: SubscriptionWorker | None
 
 
 def webhook_event_types() -> list[str]:
@@ -68,13 +71,19 @@ async def open_worker(
     hub: Hub,
     *,
     relay_interval: float = 0.2,
+    relay: bool = True,
+    fanout: bool | None = None,
     dispatch: bool | None = None,
     api_base_url: str | None = None,
 ) -> AsyncIterator[Worker]:
     """Run the relay and the webhook fan-out on ``hub`` until exit; stopped in order.
 
-    ``api_base_url`` overrides ``webhooks.api_base_url`` when the hub's address is known
-    only once it listens (a free port).
+    ``relay``, ``fanout`` and ``dispatch`` (defaults: ``webhooks.fanout_enabled`` and
+    ``webhooks.dispatcher_enabled``) choose the parts this process runs, so the outbound
+    path can be spread over processes: the relay where the change log is written, the
+    fan-out and dispatcher in ``healthbridge worker`` processes (``open_delivery_worker``).
+    Run exactly one relay per store. ``api_base_url`` overrides
+    ``webhooks.api_base_url`` when the hub's address is known only once it listens.
     """
     options = hub.settings.webhooks
     if api_base_url is not None:
@@ -83,32 +92,67 @@ async def open_worker(
         webhooks = await stack.enter_async_context(
             open_webhooks(options, hub.store.engine, dispatch=dispatch)
         )
+        subscription: SubscriptionWorker | None = None
+        if options.fanout_enabled if fanout is None else fanout:
+            subscription = await _start_fanout(stack, hub.events, webhooks)
+        if relay:
+            # A recorded change wakes the relay at once; its interval is only the fallback.
+            stack.callback(hub.store.changes.on_new_changes(hub.relay.wake))
+            stop = asyncio.Event()
+            relaying = asyncio.create_task(
+                hub.relay.run(stop, interval=relay_interval), name="healthbridge-relay"
+            )
 
-        async def fan_out(batch: Sequence[ReceivedEvent]) -> list[Outcome]:
-            try:
-                await webhooks.accept([received.cloudevent for received in batch])
-            except InvalidRequestError as exc:
-                # A malformed envelope in the batch: nothing of it was stored, so each
-                # event goes to the dead-letter store for an operator to look at.
-                log.warning("webhook_fanout_refused", code=exc.code, events=len(batch))
-                return [DeadLetter(exc.code, exc.safe_message) for _ in batch]
-            return [ACK for _ in batch]
+            async def stop_relay() -> None:
+                stop.set()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await relaying
 
-        fanout = await hub.events.subscribe_batch(
-            WEBHOOKS_SUBSCRIPTION, webhook_event_types(), WEBHOOKS_SCOPES, fan_out
+            stack.push_async_callback(stop_relay)
+        yield Worker(webhooks, subscription)
+
+
+@asynccontextmanager
+async def open_delivery_worker(settings: Settings) -> AsyncIterator[Worker]:
+    """The fan-out and the dispatcher alone: what ``healthbridge worker`` runs.
+
+    It needs the store and NATS (an embedded server already running on the same data
+    folder, or ``events.url``), not Odoo: webhooks keep going out while Odoo is away.
+    Any number may run: JetStream shares the ``webhooks`` subscription's messages among
+    them, and the deliveries' leases keep their dispatchers apart.
+    """
+    async with AsyncExitStack() as stack:
+        store = await stack.enter_async_context(open_store(settings))
+        events = await stack.enter_async_context(
+            open_event_bus(
+                with_local_encryption_key(settings).events,
+                store.engine,
+                data_dir=settings.data_dir,
+            )
         )
-        stack.push_async_callback(fanout.stop)
-        # A recorded change wakes the relay at once; its interval is only the fallback.
-        stack.callback(hub.store.changes.on_new_changes(hub.relay.wake))
-        stop = asyncio.Event()
-        relay = asyncio.create_task(
-            hub.relay.run(stop, interval=relay_interval), name="healthbridge-relay"
+        webhooks = await stack.enter_async_context(
+            open_webhooks(settings.webhooks, store.engine, dispatch=True)
         )
+        yield Worker(webhooks, await _start_fanout(stack, events, webhooks))
 
-        async def stop_relay() -> None:
-            stop.set()
-            with contextlib.suppress(asyncio.CancelledError):
-                await relay
 
-        stack.push_async_callback(stop_relay)
-        yield Worker(webhooks, fanout)
+async def _start_fanout(
+    stack: AsyncExitStack, events: EventBus, webhooks: Webhooks
+) -> SubscriptionWorker:
+    """Run the ``webhooks`` subscription: each event becomes its deliveries, then is acked."""
+
+    async def fan_out(batch: Sequence[ReceivedEvent]) -> list[Outcome]:
+        try:
+            await webhooks.accept([received.cloudevent for received in batch])
+        except InvalidRequestError as exc:
+            # A malformed envelope in the batch: nothing of it was stored, so each
+            # event goes to the dead-letter store for an operator to look at.
+            log.warning("webhook_fanout_refused", code=exc.code, events=len(batch))
+            return [DeadLetter(exc.code, exc.safe_message) for _ in batch]
+        return [ACK for _ in batch]
+
+    subscription = await events.subscribe_batch(
+        WEBHOOKS_SUBSCRIPTION, webhook_event_types(), WEBHOOKS_SCOPES, fan_out
+    )
+    stack.push_async_callback(subscription.stop)
+    return subscription

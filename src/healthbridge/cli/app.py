@@ -30,6 +30,7 @@ from healthbridge.cli import (
     tasks_cmd,
     trace_cmd,
     webhooks_cmd,
+    worker_cmd,
     workflows_cmd,
 )
 from healthbridge.observability import configure_logging
@@ -82,6 +83,7 @@ app.command("approvals")(plan_cmd.list_approvals)
 app.command("mllp")(mllp_cmd.mllp)
 app.command("demo")(demo_cmd.demo)
 app.command("serve")(demo_cmd.serve)
+app.command("worker")(worker_cmd.worker)
 
 
 def _version(value: bool) -> None:

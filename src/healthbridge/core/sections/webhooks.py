@@ -39,6 +39,11 @@ class WebhooksSettings(Section):
     dispatcher_enabled: bool = Field(
         True, description="Run the delivery worker in this process (off for API-only roles)."
     )
+    fanout_enabled: bool = Field(
+        True,
+        description="Turn events into deliveries in this process; off when `healthbridge "
+        "worker` processes do it (with dispatcher_enabled off too).",
+    )
     api_base_url: str = Field(
         "http://127.0.0.1:8700",
         description="Base URL of the governed API; thin notifications link to routes under it.",
