@@ -6,8 +6,10 @@ sandbox (``python -m healthbridge.sandbox.odoo``), the webhook receiver
 (``healthbridge.sandbox.receiver.WebhookReceiver`` in a process of its own, so it does
 not share the hub's CPU) and the hub's embedded ``nats-server``. This process is the
 hub: ``open_hub`` + ``open_worker`` with the project's settings (SQLite store, embedded
-JetStream with ``sync_interval: always``), the poller run back to back. Measured in one
-run:
+JetStream with ``sync_interval: always``), the poller starting a round every 20 ms.
+``--delivery-processes N`` moves the webhook fan-out and dispatcher into N processes of
+their own, as ``healthbridge worker`` runs them, so the hub's work spreads over the
+cores. Measured in one run:
 
 1. raw baselines: JetStream async publish with ``Nats-Msg-Id`` and pull-fetch-256 with
    acks (``events_backbone.measure``, a fresh server, same durability) and signed POSTs
