@@ -23,6 +23,7 @@ from healthbridge.bootstrap import Hub, open_store, with_local_encryption_key
 from healthbridge.canonical.events import EVENTS_BY_TYPE
 from healthbridge.core import Settings
 from healthbridge.core.errors import InvalidRequestError
+from healthbridge.core.memory import freeze_startup_objects, release_frozen_objects
 from healthbridge.events import (
     ACK,
     DeadLetter,
@@ -109,6 +110,8 @@ async def open_worker(
                     await relaying
 
             stack.push_async_callback(stop_relay)
+        freeze_startup_objects()
+        stack.callback(release_frozen_objects)
         yield Worker(webhooks, subscription)
 
 
@@ -133,7 +136,10 @@ async def open_delivery_worker(settings: Settings) -> AsyncIterator[Worker]:
         webhooks = await stack.enter_async_context(
             open_webhooks(settings.webhooks, store.engine, dispatch=True)
         )
-        yield Worker(webhooks, await _start_fanout(stack, events, webhooks))
+        subscription = await _start_fanout(stack, events, webhooks)
+        freeze_startup_objects()
+        stack.callback(release_frozen_objects)
+        yield Worker(webhooks, subscription)
 
 
 async def _start_fanout(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -69,6 +69,10 @@ def format_odoo_datetime(value: datetime) -> str:
     return to_utc_second(value).strftime("%Y-%m-%d %H:%M:%S")
 
 
+MAX_MODEL_NAME = 128
+"""The longest Odoo model name a change may carry."""
+
+
 def _require_aware(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("must be timezone-aware (UTC)")
@@ -80,7 +84,7 @@ class OdooChange(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    model: str = Field(min_length=1, max_length=128)
+    model: str = Field(min_length=1, max_length=MAX_MODEL_NAME)
     record_id: int = Field(gt=0)
     write_date: datetime
     changed_fields: tuple[str, ...] = ()
@@ -171,16 +175,29 @@ class OdooChange(BaseModel):
             raise OdooChangeError(
                 "a polled row needs a positive integer id", details={"invalid": ["id"]}
             )
-        return cls(
+        write_date = odoo_datetime(row.get("write_date"))  # aware UTC, to the second
+        if not 0 < len(model) <= MAX_MODEL_NAME or observed_at.utcoffset() is None:
+            # The validating constructor says what is wrong.
+            return cls(
+                model=model,
+                record_id=record_id,
+                write_date=write_date,
+                source="poller",
+                observed_at=observed_at,
+            )
+        # Every field is checked above, as the validators would: a poller reads each row
+        # of its overlap again, so this runs several times per change.
+        return cls.model_construct(
             model=model,
             record_id=record_id,
-            write_date=odoo_datetime(row.get("write_date")),
+            write_date=write_date,
+            changed_fields=(),
             source="poller",
-            observed_at=observed_at,
+            observed_at=observed_at.astimezone(UTC),
         )
 
 
-def _is_positive_int(value: Any) -> bool:
+def _is_positive_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 

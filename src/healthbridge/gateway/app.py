@@ -6,13 +6,13 @@ them) and owns only their HTTP surface and the lifetime of their background task
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from fastapi.telemetry import TelemetryConfig
 
+from healthbridge.core.memory import freeze_startup_objects, release_frozen_objects
 from healthbridge.core.settings import Settings
 from healthbridge.gateway.direct_routes import DirectRoutes
 from healthbridge.gateway.errors import install_error_handlers
@@ -56,11 +56,11 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await capture.start()
         await gateway.start()
-        _freeze_startup_objects()
+        freeze_startup_objects()
         try:
             yield
         finally:
-            gc.unfreeze()  # collectable again: a process may build and drop several apps
+            release_frozen_objects()
             await gateway.stop()
             await capture.stop()
 
@@ -94,19 +94,6 @@ def create_app(
         app.router.middleware_stack, app.router, lambda: app.routes
     )
     return app
-
-
-def _freeze_startup_objects() -> None:
-    """Move everything built at start-up out of the garbage collector's sight.
-
-    The app, its routes, models and engines live as long as the process, yet every full
-    collection would walk them all again: under load those walks are pauses of tens of
-    milliseconds that land on whatever requests are in flight (the p99). Collected once
-    and frozen, they are never scanned again; objects made per request are collected as
-    before.
-    """
-    gc.collect()
-    gc.freeze()
 
 
 def _capture_only(capture: ChangeIntake, settings: Settings) -> FastAPI:

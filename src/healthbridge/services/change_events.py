@@ -263,6 +263,20 @@ class ChangeRelay:
         due = [u for u in self._unsettled if u.settles_at <= now]
         if not due:
             return 0
+        published = 0
+        # A page at a time, like the relay's own reads: after a burst of changes the
+        # re-reads do not hold up the loop (and every event behind them) in one piece.
+        for first in range(0, len(due), self._page_size):
+            published += await self._recheck(due[first : first + self._page_size])
+        done = {id(u) for u in due}
+        self._unsettled = [u for u in self._unsettled if id(u) not in done]
+        position = await self._cursors.get(self.name)
+        settled_up_to = min((u.change.id - 1 for u in self._unsettled), default=position)
+        await self._cursors.save(self._settled_name, settled_up_to, self._clock.now())
+        return published
+
+    async def _recheck(self, due: list[_Unsettled]) -> int:
+        """Re-read ``due`` and publish what differs from what was published; how many."""
         records = await self._read([u.change for u in due], with_write_date=True)
         outgoing: list[OutgoingEvent] = []
         for noted in due:
@@ -288,11 +302,6 @@ class ChangeRelay:
         if outgoing:
             await self._publisher.publish_all(outgoing)
             log.info("changes_rechecked", changes=len(due), events=len(outgoing))
-        done = {id(u) for u in due}
-        self._unsettled = [u for u in self._unsettled if id(u) not in done]
-        position = await self._cursors.get(self.name)
-        settled_up_to = min((u.change.id - 1 for u in self._unsettled), default=position)
-        await self._cursors.save(self._settled_name, settled_up_to, self._clock.now())
         return len(outgoing)
 
     async def run(

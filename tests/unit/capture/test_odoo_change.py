@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from pydantic import ValidationError
@@ -123,6 +123,38 @@ def test_a_polled_row_and_the_webhook_of_the_same_write_have_the_same_key():
     assert from_poll.key == from_hook.key
     assert from_poll.source == "poller"
     assert from_poll.changed_fields == ()
+
+
+@pytest.mark.parametrize(
+    "observed_at",
+    [OBSERVED, OBSERVED.astimezone(timezone(timedelta(hours=-5)))],
+    ids=["utc", "another-offset"],
+)
+def test_a_polled_row_makes_the_same_change_the_validating_constructor_makes(observed_at):
+    polled = OdooChange.from_polled_row(
+        "res.partner", {"id": 55, "write_date": "2026-11-24 15:41:51"}, observed_at=observed_at
+    )
+    validated = OdooChange(
+        model="res.partner",
+        record_id=55,
+        write_date=datetime(2026, 11, 24, 15, 41, 51, tzinfo=UTC),
+        source="poller",
+        observed_at=observed_at,
+    )
+
+    assert polled == validated
+    assert polled.model_dump() == validated.model_dump()
+    assert polled.observed_at.utcoffset() == timedelta(0)
+
+
+def test_a_polled_row_with_a_bad_model_name_or_a_naive_time_is_refused():
+    row = {"id": 55, "write_date": "2026-11-24 15:41:51"}
+    with pytest.raises(ValidationError):
+        OdooChange.from_polled_row("x" * 129, row, observed_at=OBSERVED)
+    with pytest.raises(ValidationError):
+        OdooChange.from_polled_row("", row, observed_at=OBSERVED)
+    with pytest.raises(ValidationError):
+        OdooChange.from_polled_row("res.partner", row, observed_at=datetime(2026, 11, 24))
 
 
 def test_a_polled_row_without_an_id_or_write_date_is_refused():
