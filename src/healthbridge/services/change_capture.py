@@ -184,18 +184,60 @@ class PollReport:
         return tuple(report.model for report in self.models if report.error is not None)
 
 
+@dataclass
+class _Pages:
+    """A reading position in one model and what reading from it has done so far."""
+
+    second: datetime | None
+    """The second the next read starts in (None: from the first record)."""
+    after_id: int
+    position: Watermark | None
+    """The watermark the recorded pages carry: the furthest read so far."""
+    until: datetime | None = None
+    """The last second to read (a sweep's); None reads to the newest record."""
+    finished: bool = False
+    read: int = 0
+    seen: int = 0
+    new: int = 0
+
+    def plus(self, other: _Pages) -> _Pages:
+        """Both readings' counts, at the furthest position of the two."""
+        furthest = other.position if self.position is None else self.position
+        if other.position is not None and self.position is not None:
+            furthest = max(self.position, other.position, key=_position)
+        return _Pages(
+            None,
+            0,
+            furthest,
+            read=self.read + other.read,
+            seen=self.seen + other.seen,
+            new=self.new + other.new,
+        )
+
+
+@dataclass
+class _Sweep:
+    """A sweep of the overlap under way: its reading, when it began and at what watermark."""
+
+    pages: _Pages
+    started: float
+    began_at: Watermark
+
+
 class ChangePoller:
     """Reads every change of each model from Odoo by ``write_date`` and records it.
 
-    Per model it keeps a watermark ``(write_date, id)``, reads pages until caught up and
-    moves the watermark with each page in the same store transaction. A transaction that
-    began earlier may commit later (Odoo stamps ``write_date`` at its start), so a round
-    that *sweeps* restarts ``overlap_seconds`` before the watermark held at the previous
-    sweep. Rounds sweep at most every ``sweep_interval_seconds``; the rounds in between
-    read only past the watermark. Re-reading the whole overlap every round would make a
-    poller run back to back read each record hundreds of times, while sweeping from the
-    previous sweep's watermark still covers every late commit a sweep on every round
-    would have caught, only up to one sweep interval later.
+    Per model it keeps a watermark ``(write_date, id)``; each round reads pages past it
+    until caught up, moving the watermark with each page in the same store transaction.
+    A transaction that began earlier may commit later (Odoo stamps ``write_date`` at its
+    start), so the poller also *sweeps*: it re-reads from ``overlap_seconds`` before the
+    watermark held when the previous sweep began, up to the watermark. A sweep begins at
+    most every ``sweep_interval_seconds`` and reads ``sweep_pages_per_round`` pages a
+    round, after the round's new changes. Re-reading the whole overlap every round would
+    make a poller run back to back read each record hundreds of times, and one long
+    re-read after a burst would hold back every change written meanwhile; the sweep still
+    covers every late commit that rewinding on every round would have caught, only up to
+    a sweep later.
     """
 
     def __init__(
@@ -208,13 +250,14 @@ class ChangePoller:
         page_size: int = 200,
         overlap_seconds: float = 2.0,
         sweep_interval_seconds: float = 1.0,
+        sweep_pages_per_round: int = 2,
         poll_interval_seconds: float = 30.0,
         initial_backoff_seconds: float = 1.0,
         max_backoff_seconds: float = 300.0,
         clock: Clock | None = None,
     ) -> None:
-        if page_size < 1:
-            raise ValueError("page_size must be at least 1")
+        if page_size < 1 or sweep_pages_per_round < 1:
+            raise ValueError("page_size and sweep_pages_per_round must be at least 1")
         self._odoo = odoo
         self._changes = changes
         self._watermarks = watermarks
@@ -222,8 +265,11 @@ class ChangePoller:
         self._page_size = page_size
         self._overlap = overlap_seconds
         self._sweep_interval = sweep_interval_seconds
-        self._swept: dict[str, tuple[float, Watermark]] = {}
-        """Per model: when this poller's last sweep began, and the watermark it ended with."""
+        self._sweep_pages = sweep_pages_per_round
+        self._sweeps: dict[str, _Sweep] = {}
+        """Per model, the sweep under way."""
+        self._last_sweep: dict[str, tuple[float, Watermark]] = {}
+        """Per model: when the last finished sweep began, and the watermark it began at."""
         self._interval = poll_interval_seconds
         self._initial_backoff = initial_backoff_seconds
         self._max_backoff = max_backoff_seconds
@@ -287,68 +333,102 @@ class ChangePoller:
         return PollReport(tuple(reports))
 
     async def poll_model(self, model: str) -> ModelPollReport:
-        """Read ``model`` from its watermark (minus the overlap) to now; raises on errors."""
-        stored = await self._watermarks.get(model)
-        position = stored
-        second: datetime | None
+        """Read ``model`` past its watermark, then a step of the overlap sweep; raises on errors."""
         started = self._clock.monotonic()
-        sweeps, base = self._sweep_base(model, stored)
+        stored = await self._watermarks.get(model)
         if stored is None:
-            second, after_id = None, 0
-        elif sweeps and base is not None and self._overlap > 0:
-            second, after_id = base.rewound(self._overlap), 0
+            tail = _Pages(None, 0, None)
         else:
-            second, after_id = stored.write_date, stored.record_id
-        pages = seen = new = 0
-        while True:
+            tail = _Pages(stored.write_date, stored.record_id, stored)
+        await self._read_pages(model, tail)
+        done = tail
+        if stored is None:
+            # The first read took everything there was: it counts as a sweep begun now.
+            if tail.position is not None:
+                self._last_sweep[model] = (started, tail.position)
+        elif self._overlap > 0:
+            sweep = self._sweeps.get(model) or self._begin_sweep(model, stored, started)
+            if sweep is not None:
+                sweep.pages.position = tail.position
+                await self._read_pages(model, sweep.pages, max_pages=self._sweep_pages)
+                if sweep.pages.finished:
+                    del self._sweeps[model]
+                    self._last_sweep[model] = (sweep.started, sweep.began_at)
+                done = tail.plus(sweep.pages)
+        if done.new:
+            log.info(
+                "odoo_poll_recorded", model=model, new=done.new, seen=done.seen, pages=done.read
+            )
+        return ModelPollReport(
+            model=model, pages=done.read, seen=done.seen, new=done.new, watermark=done.position
+        )
+
+    def _begin_sweep(self, model: str, stored: Watermark, started: float) -> _Sweep | None:
+        """A new sweep of the overlap when the last one began long enough ago, else None.
+
+        It rewinds ``overlap_seconds`` from the watermark held when the previous sweep
+        began: every round since began at or after it, so a late commit that rewinding
+        from any of those rounds' own watermark would catch is read by this sweep. It
+        reads up to the second of the watermark it begins at; later rows are the tail's,
+        or the next sweep's. A new poller sweeps first (from the stored watermark).
+        """
+        last = self._last_sweep.get(model)
+        if last is not None and started - last[0] < self._sweep_interval:
+            return None
+        base = stored if last is None else min(last[1], stored, key=_position)
+        pages = _Pages(base.rewound(self._overlap), 0, stored, until=stored.write_date)
+        sweep = _Sweep(pages, started, stored)
+        self._sweeps[model] = sweep
+        return sweep
+
+    async def _read_pages(self, model: str, at: _Pages, *, max_pages: int | None = None) -> None:
+        """Read and record pages from ``at``'s cursor on, moving it; at most ``max_pages``.
+
+        ``at.finished`` once every row after the cursor (up to ``at.until``'s second, when
+        set) is recorded. The watermark only ever moves forward (``_furthest``).
+        """
+        budget = max_pages
+        while budget is None or budget > 0:
+            if budget is not None:
+                budget -= 1
+            second = at.second
             if second is not None:
-                changes = await self._read(model, _within_second(second, after_id), "id asc")
+                if at.until is not None and second > at.until:
+                    at.finished = True
+                    return
+                changes = await self._read(model, _within_second(second, at.after_id), "id asc")
                 if changes:
-                    after_id = changes[-1].record_id
-                    position = _furthest(position, model, second, after_id)
-                    new += await self._changes.record_page(changes, position)
-                    pages, seen = pages + 1, seen + len(changes)
+                    at.after_id = changes[-1].record_id
+                    at.position = _furthest(at.position, model, second, at.after_id)
+                    await self._record(at, changes)
                 if len(changes) == self._page_size:
                     continue
-            changes = await self._read(model, _after_second(second), "write_date asc, id asc")
+            changes = await self._read(
+                model, _after_second(second, at.until), "write_date asc, id asc"
+            )
             if not changes:
-                break
+                at.finished = True
+                return
             last_second = changes[-1].write_date
             if len(changes) < self._page_size:
                 # Caught up: this page holds everything written after `second`.
                 top = max(c.record_id for c in changes if c.write_date == last_second)
-                position = _furthest(position, model, last_second, top)
-                new += await self._changes.record_page(changes, position)
-                pages, seen = pages + 1, seen + len(changes)
-                break
+                at.position = _furthest(at.position, model, last_second, top)
+                await self._record(at, changes)
+                at.finished = True
+                return
             # Rows come in stored (microsecond) order, so every second before the last one
             # is complete in this full page; the last one is finished in id order above.
             complete = [c for c in changes if c.write_date < last_second]
             if complete:
-                position = _furthest(position, model, last_second, 0)
-                new += await self._changes.record_page(complete, position)
-                pages, seen = pages + 1, seen + len(complete)
-            second, after_id = last_second, 0
-        if sweeps and position is not None:
-            self._swept[model] = (started, position)
-        if new:
-            log.info("odoo_poll_recorded", model=model, new=new, seen=seen, pages=pages)
-        return ModelPollReport(model=model, pages=pages, seen=seen, new=new, watermark=position)
+                at.position = _furthest(at.position, model, last_second, 0)
+                await self._record(at, complete)
+            at.second, at.after_id = last_second, 0
 
-    def _sweep_base(self, model: str, stored: Watermark | None) -> tuple[bool, Watermark | None]:
-        """Whether this round sweeps the overlap, and the watermark to rewind from.
-
-        That is the watermark the previous sweep ended with: every round since began at
-        or after it, so a late commit that rewinding from any of those rounds' own
-        watermark would catch has a write_date at or after it, minus the overlap. A new
-        poller sweeps first (from the stored watermark).
-        """
-        previous = self._swept.get(model)
-        if previous is not None and self._clock.monotonic() - previous[0] < self._sweep_interval:
-            return False, None
-        if previous is None or stored is None:
-            return True, stored
-        return True, min(previous[1], stored, key=_position)
+    async def _record(self, at: _Pages, changes: list[OdooChange]) -> None:
+        assert at.position is not None  # every caller has just moved it past these rows
+        at.new += await self._changes.record_page(changes, at.position)
+        at.read, at.seen = at.read + 1, at.seen + len(changes)
 
     async def _read(self, model: str, domain: Domain, order: str) -> list[OdooChange]:
         rows = await self._odoo.search_read(
@@ -376,11 +456,16 @@ def _within_second(second: datetime, after_id: int) -> Domain:
     ]
 
 
-def _after_second(second: datetime | None) -> Domain:
-    """Records written in any later second; every record with a write_date when None."""
-    if second is None:
-        return [("write_date", "!=", False)]
-    return [("write_date", ">=", format_odoo_datetime(second + ONE_SECOND))]
+def _after_second(second: datetime | None, until: datetime | None = None) -> Domain:
+    """Records written in any later second (up to ``until``'s); every record when None."""
+    domain: list[Any] = (
+        [("write_date", "!=", False)]
+        if second is None
+        else [("write_date", ">=", format_odoo_datetime(second + ONE_SECOND))]
+    )
+    if until is not None:
+        domain.append(("write_date", "<", format_odoo_datetime(until + ONE_SECOND)))
+    return domain
 
 
 def _furthest(current: Watermark | None, model: str, second: datetime, record_id: int) -> Watermark:

@@ -367,3 +367,45 @@ async def test_a_round_that_finds_nothing_new_writes_nothing(odoo, changes, wate
 
     assert (report.seen, report.new) == (3, 0)
     assert await watermarks.get("res.partner") == saved
+
+
+async def test_a_sweep_after_a_burst_is_read_a_little_each_round_without_holding_back_news(
+    odoo, changes, watermarks, clock
+):
+    clock.advance(10)
+    burst = await partners(odoo, 50)
+    polling = ChangePoller(
+        odoo,
+        changes,
+        watermarks,
+        models=("res.partner",),
+        page_size=10,
+        overlap_seconds=2.0,
+        sweep_interval_seconds=1.0,
+        sweep_pages_per_round=1,
+        clock=clock,
+    )
+    await polling.run_once()
+    clock.advance(1.1)
+    [news] = await partners(odoo, 1)
+    calls = len(odoo.calls)
+
+    first = await polling.run_once()
+
+    assert first.new == 1  # the news is recorded in this round ...
+    assert news in {key[1] for key in await recorded_keys(changes)}
+    assert len(odoo.calls) - calls <= 5  # ... which read one sweep page, not the whole burst
+    # Written in the burst's second, behind the watermark (now in the news's second), and
+    # committed only now: a late commit only the sweep finds, after the burst's rows.
+    now = clock.now()
+    clock.set(now - timedelta(seconds=0.9))
+    [late] = await partners(odoo, 1)
+    clock.set(now)
+    rounds = 0
+    while late not in {key[1] for key in await recorded_keys(changes)}:
+        clock.advance(0.05)
+        await polling.run_once()
+        rounds += 1
+        assert rounds < 20
+    assert rounds > 1
+    assert {key[1] for key in await recorded_keys(changes)} >= {*burst, news, late}
