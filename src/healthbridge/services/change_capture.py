@@ -349,6 +349,8 @@ class ChangePoller:
         elif self._overlap > 0:
             sweep = self._sweeps.get(model) or self._begin_sweep(model, stored, started)
             if sweep is not None:
+                # This round's counts only; the watermark its pages carry is the furthest.
+                sweep.pages.read = sweep.pages.seen = sweep.pages.new = 0
                 sweep.pages.position = tail.position
                 await self._read_pages(model, sweep.pages, max_pages=self._sweep_pages)
                 if sweep.pages.finished:

@@ -409,3 +409,27 @@ async def test_a_sweep_after_a_burst_is_read_a_little_each_round_without_holding
         assert rounds < 20
     assert rounds > 1
     assert {key[1] for key in await recorded_keys(changes)} >= {*burst, news, late}
+
+
+async def test_each_round_reports_only_what_it_read_while_a_sweep_goes_on(
+    odoo, changes, watermarks, clock
+):
+    clock.advance(10)
+    await partners(odoo, 30)
+    polling = ChangePoller(
+        odoo,
+        changes,
+        watermarks,
+        models=("res.partner",),
+        page_size=10,
+        sweep_pages_per_round=1,
+        clock=clock,
+    )
+    await polling.run_once()
+    clock.advance(1.5)
+
+    reports = [await polling.run_once() for _ in range(6)]
+
+    assert all(report.new == 0 for report in reports)
+    assert all(report.seen <= 10 for report in reports)  # one sweep page a round, not a sum
+    assert sum(report.seen for report in reports) >= 30  # the sweep re-read the whole burst
