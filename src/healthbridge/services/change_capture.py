@@ -195,6 +195,8 @@ class _Pages:
     """The watermark the recorded pages carry: the furthest read so far."""
     until: datetime | None = None
     """The last second to read (a sweep's); None reads to the newest record."""
+    second_read: bool = False
+    """Whether ``second`` has been read to its end (the later seconds are next)."""
     finished: bool = False
     read: int = 0
     seen: int = 0
@@ -390,13 +392,22 @@ class ChangePoller:
         set) is recorded. The watermark only ever moves forward (``_furthest``).
         """
         budget = max_pages
-        while budget is None or budget > 0:
-            if budget is not None:
-                budget -= 1
+
+        def spend() -> bool:
+            """Whether another page may be read (and count it)."""
+            nonlocal budget
+            if budget is None:
+                return True
+            budget -= 1
+            return budget >= 0
+
+        while True:
             second = at.second
-            if second is not None:
+            if second is not None and not at.second_read:
                 if at.until is not None and second > at.until:
                     at.finished = True
+                    return
+                if not spend():
                     return
                 changes = await self._read(model, _within_second(second, at.after_id), "id asc")
                 if changes:
@@ -405,6 +416,9 @@ class ChangePoller:
                     await self._record(at, changes)
                 if len(changes) == self._page_size:
                     continue
+                at.second_read = True
+            if not spend():
+                return
             changes = await self._read(
                 model, _after_second(second, at.until), "write_date asc, id asc"
             )
@@ -425,7 +439,7 @@ class ChangePoller:
             if complete:
                 at.position = _furthest(at.position, model, last_second, 0)
                 await self._record(at, complete)
-            at.second, at.after_id = last_second, 0
+            at.second, at.after_id, at.second_read = last_second, 0, False
 
     async def _record(self, at: _Pages, changes: list[OdooChange]) -> None:
         assert at.position is not None  # every caller has just moved it past these rows
