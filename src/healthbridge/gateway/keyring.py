@@ -54,7 +54,17 @@ class KeyRingKeeper:
         await self.refresh()
         current = self.ring.current()
         if current is None or moment - current.created_at >= self._rotation_age:
-            current = await self.rotate(moment)
+            # Checked again inside the store's transaction: another process starting at
+            # the same moment may have just made one, and then its key is the current one.
+            key = generate_key(moment)
+            await self._store.add_current_unless_fresh(
+                key,
+                retire_others_at=moment + self._overlap,
+                fresh_after=moment - self._rotation_age,
+            )
+            await self.refresh()
+            current = self.ring.current()
+            assert current is not None  # one was just stored, by this process or another
         return current
 
     async def rotate(self, now: datetime | None = None) -> SigningKey:

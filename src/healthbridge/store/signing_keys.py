@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from healthbridge.security.keys import ALGORITHM, SigningKey, load_key
 from healthbridge.security.sealing import KeySealer
 from healthbridge.store.security_schema import signing_keys
+
+ROTATION_LOCK_KEY = 0x48425F4B455953  # "HB_KEYS": serialises rotations on PostgreSQL
 
 
 class SigningKeyStore:
@@ -52,6 +54,46 @@ class SigningKeyStore:
                     retires_at=None,
                 )
             )
+
+    async def add_current_unless_fresh(
+        self, key: SigningKey, retire_others_at: datetime, fresh_after: datetime
+    ) -> bool:
+        """``add_current`` unless a current key made after ``fresh_after`` exists; whether added.
+
+        One transaction, so gateway processes starting together agree on one key instead
+        of each making its own (a token signed by one would then fail at the other until
+        it re-read the ring).
+        """
+        async with self._engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                await connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": ROTATION_LOCK_KEY}
+                )
+            fresh = (
+                await connection.execute(
+                    select(signing_keys.c.kid).where(
+                        signing_keys.c.retires_at.is_(None),
+                        signing_keys.c.created_at > fresh_after,
+                    )
+                )
+            ).first()
+            if fresh is not None:
+                return False
+            await connection.execute(
+                update(signing_keys)
+                .where(signing_keys.c.retires_at.is_(None))
+                .values(retires_at=retire_others_at)
+            )
+            await connection.execute(
+                signing_keys.insert().values(
+                    kid=key.kid,
+                    algorithm=ALGORITHM,
+                    private_jwk=self._sealer.seal(key.private_json()),
+                    created_at=key.created_at,
+                    retires_at=None,
+                )
+            )
+        return True
 
     async def retire(self, kid: str, at: datetime) -> None:
         """Stop ``kid`` verifying from ``at`` (now, for a compromised key)."""

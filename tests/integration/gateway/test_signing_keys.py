@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -112,3 +114,25 @@ async def test_a_token_within_the_leeway_is_accepted(runtime, mint, register):
     token = mint(client_id, exp=int(time.time()) - 5)
 
     assert (await runtime.verifier.verify(token)).client_id == client_id
+
+
+async def test_gateways_starting_together_agree_on_one_key(gateway_store_url, tmp_path):
+    """Each starts with an empty ring and would rotate; only one key may come of it."""
+    settings = gateway_settings(gateway_store_url, tmp_path)
+    engines = [create_store_engine(gateway_store_url) for _ in range(3)]
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            runtimes = await asyncio.gather(
+                *(stack.enter_async_context(open_gateway(settings, e)) for e in engines)
+            )
+            currents = {runtime.ring.current().kid for runtime in runtimes}
+            async with engines[0].connect() as connection:
+                stored = (
+                    (await connection.execute(text("SELECT kid FROM signing_keys"))).scalars().all()
+                )
+    finally:
+        for engine in engines:
+            await engine.dispose()
+
+    assert len(currents) == 1
+    assert stored == list(currents)
