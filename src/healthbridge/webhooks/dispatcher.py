@@ -104,6 +104,7 @@ class Dispatcher:
         self._outcomes: list[tuple[Outcome, str]] = []
         self._releases: list[tuple[int, datetime]] = []
         self._wake = asyncio.Event()
+        self._stopping = False
         self._flush_due = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
         self._loops: list[asyncio.Task[None]] = []
@@ -136,6 +137,8 @@ class Dispatcher:
         if not self._loops:
             return
         claim, flush = self._loops
+        self._stopping = True
+        self._wake.set()
         claim.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await claim
@@ -162,6 +165,7 @@ class Dispatcher:
                 )
                 await asyncio.sleep(0.2 * (attempt + 1))
         self._loops = []
+        self._stopping = False
         _log.info("webhook_dispatcher_stopped", worker=self.worker_id)
 
     @property
@@ -184,7 +188,7 @@ class Dispatcher:
         return found
 
     async def _claim_loop(self) -> None:
-        while True:
+        while not self._stopping:
             self._wake.clear()
             claimed, asked = 0, 0
             try:
@@ -197,8 +201,12 @@ class Dispatcher:
                 _log.exception("webhook_claim_crashed")
             if asked and claimed == asked:
                 continue
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for returns normally when a
+            # cancellation meets a wake-up that has just happened, and the loop then never
+            # ends (stop() waited forever). The stop flag ends it even so.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._settings.poll_interval_seconds)
+                async with asyncio.timeout(self._settings.poll_interval_seconds):
+                    await self._wake.wait()
 
     async def _claim_once(self) -> tuple[int, int]:
         free = self._settings.max_in_flight - self.in_flight
