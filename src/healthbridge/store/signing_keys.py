@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select, text, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from healthbridge.security.keys import ALGORITHM, SigningKey, load_key
 from healthbridge.security.sealing import KeySealer
@@ -40,20 +40,7 @@ class SigningKeyStore:
     async def add_current(self, key: SigningKey, retire_others_at: datetime) -> None:
         """Store ``key`` as the current key and retire every other active key at a time."""
         async with self._engine.begin() as connection:
-            await connection.execute(
-                update(signing_keys)
-                .where(signing_keys.c.retires_at.is_(None))
-                .values(retires_at=retire_others_at)
-            )
-            await connection.execute(
-                signing_keys.insert().values(
-                    kid=key.kid,
-                    algorithm=ALGORITHM,
-                    private_jwk=self._sealer.seal(key.private_json()),
-                    created_at=key.created_at,
-                    retires_at=None,
-                )
-            )
+            await self._make_current(connection, key, retire_others_at)
 
     async def add_current_unless_fresh(
         self, key: SigningKey, retire_others_at: datetime, fresh_after: datetime
@@ -79,21 +66,26 @@ class SigningKeyStore:
             ).first()
             if fresh is not None:
                 return False
-            await connection.execute(
-                update(signing_keys)
-                .where(signing_keys.c.retires_at.is_(None))
-                .values(retires_at=retire_others_at)
-            )
-            await connection.execute(
-                signing_keys.insert().values(
-                    kid=key.kid,
-                    algorithm=ALGORITHM,
-                    private_jwk=self._sealer.seal(key.private_json()),
-                    created_at=key.created_at,
-                    retires_at=None,
-                )
-            )
+            await self._make_current(connection, key, retire_others_at)
         return True
+
+    async def _make_current(
+        self, connection: AsyncConnection, key: SigningKey, retire_others_at: datetime
+    ) -> None:
+        await connection.execute(
+            update(signing_keys)
+            .where(signing_keys.c.retires_at.is_(None))
+            .values(retires_at=retire_others_at)
+        )
+        await connection.execute(
+            signing_keys.insert().values(
+                kid=key.kid,
+                algorithm=ALGORITHM,
+                private_jwk=self._sealer.seal(key.private_json()),
+                created_at=key.created_at,
+                retires_at=None,
+            )
+        )
 
     async def retire(self, kid: str, at: datetime) -> None:
         """Stop ``kid`` verifying from ``at`` (now, for a compromised key)."""

@@ -59,6 +59,15 @@ async def partners(odoo: FakeOdoo, count: int) -> list[int]:
     )
 
 
+async def late_partner(odoo: FakeOdoo, clock: FakeClock, written_ago: float) -> int:
+    """A partner whose transaction began ``written_ago`` seconds back and commits now."""
+    now = clock.now()
+    clock.set(now - timedelta(seconds=written_ago))
+    [late] = await partners(odoo, 1)
+    clock.set(now)
+    return late
+
+
 async def recorded_keys(changes: MemoryChangeLog) -> set[tuple[str, int, datetime]]:
     return {row.key for row in await changes.since(0, limit=10_000)}
 
@@ -314,10 +323,7 @@ async def test_a_late_commit_missed_between_sweeps_is_caught_by_the_next_sweep(
     await partners(odoo, 1)
     await polling.run_once()
     # A transaction that started 1.5 s ago commits now, behind the watermark.
-    now = clock.now()
-    clock.set(now - timedelta(seconds=1.5))
-    [late] = await partners(odoo, 1)
-    clock.set(now)
+    late = await late_partner(odoo, clock, 1.5)
     clock.advance(0.3)
 
     between = await polling.run_once()
@@ -340,10 +346,7 @@ async def test_a_late_commit_any_round_would_have_caught_is_caught_by_the_next_s
     await partners(odoo, 1)
     await polling.run_once()
     # Written 1.5 s ago, inside the 2 s overlap of the next round, committed only now.
-    now = clock.now()
-    clock.set(now - timedelta(seconds=1.5))
-    [late] = await partners(odoo, 1)
-    clock.set(now)
+    late = await late_partner(odoo, clock, 1.5)
     for _ in range(3):  # the watermark moves on 1.5 s more before the next sweep
         clock.advance(0.5)
         await partners(odoo, 1)
@@ -397,10 +400,7 @@ async def test_a_sweep_after_a_burst_is_read_a_little_each_round_without_holding
     assert len(odoo.calls) - calls <= 5  # ... which read one sweep page, not the whole burst
     # Written in the burst's second, behind the watermark (now in the news's second), and
     # committed only now: a late commit only the sweep finds, after the burst's rows.
-    now = clock.now()
-    clock.set(now - timedelta(seconds=0.9))
-    [late] = await partners(odoo, 1)
-    clock.set(now)
+    late = await late_partner(odoo, clock, 0.9)
     rounds = 0
     while late not in {key[1] for key in await recorded_keys(changes)}:
         clock.advance(0.05)
