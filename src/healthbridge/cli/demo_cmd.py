@@ -33,6 +33,7 @@ from healthbridge.cli.demo_replenishment import LOW_AT_STEP, DemoReplenishment
 from healthbridge.cli.embedded import embedded_odoo
 from healthbridge.cli.output import console, fail, run
 from healthbridge.cli.trace_cmd import print_timeline
+from healthbridge.cli.worker_processes import delivery_workers
 from healthbridge.core import ConfigError, HealthbridgeError, Settings, load_settings
 from healthbridge.core.clock import utc_now
 from healthbridge.gateway.hub_app import open_hub_app
@@ -489,6 +490,15 @@ async def print_supply_timeline(
 
 def serve(
     port: Annotated[int | None, typer.Option(help="Hub port (default server.port).")] = None,
+    delivery_workers: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=32,
+            help="Deliver webhooks from this many `healthbridge worker` processes, so the "
+            "outbound path uses more cores (0: in this process).",
+        ),
+    ] = 0,
 ) -> None:
     """Run the hub: the Odoo webhook receiver and the write_date poller, until Ctrl-C.
 
@@ -496,30 +506,41 @@ def serve(
     HEALTHBRIDGE_ODOO__API_KEY); without it, it starts an embedded Odoo sandbox. Install
     the automation rules once with `healthbridge odoo install-webhooks`. It also runs the
     SLO monitor (burn-rate alerts routed by tier; see `healthbridge slo status`) and the
-    recorder of business timelines (`healthbridge trace recent`).
+    recorder of business timelines (`healthbridge trace recent`). With
+    --delivery-workers, webhook fan-out and delivery run in worker processes that serve
+    starts, restarts if one exits, and stops with it.
 
     Examples:
 
         HEALTHBRIDGE_ODOO__URL=https://erp.example.org HEALTHBRIDGE_ODOO__API_KEY=... \\
         HEALTHBRIDGE_CAPTURE__WEBHOOK_SECRET=... healthbridge serve
 
-        healthbridge serve --port 8700
+        healthbridge serve --port 8700 --delivery-workers 1
     """
     settings = _settings()
     if port is not None:
         settings = settings.model_copy(
             update={"server": settings.server.model_copy(update={"port": port})}
         )
-    run(_serve(settings))
+    if delivery_workers:
+        webhooks = settings.webhooks.model_copy(
+            update={"fanout_enabled": False, "dispatcher_enabled": False}
+        )
+        settings = settings.model_copy(update={"webhooks": webhooks})
+    run(_serve(settings, delivery_workers))
 
 
-async def _serve(configured: Settings) -> None:
-    async with serving(configured) as (hub, url, sandbox_url):
+async def _serve(configured: Settings, workers: int = 0) -> None:
+    async with (
+        serving(configured) as (hub, url, sandbox_url),
+        delivery_workers(workers, hub.settings, hub.events.url) as pids,
+    ):
         where = f"embedded sandbox {sandbox_url}" if sandbox_url else hub.settings.odoo.url
+        delivering = f"; webhooks delivered by worker pids {pids}" if pids else ""
         console.print(
             f"hub listening on [bold]{url}[/]; Odoo: {where} "
-            f"({hub.odoo.protocol}, Odoo {hub.odoo.server_version}); Ctrl-C stops it\n"
-            f"{metrics_line(hub.settings, url)}"
+            f"({hub.odoo.protocol}, Odoo {hub.odoo.server_version}){delivering}; "
+            f"Ctrl-C stops it\n{metrics_line(hub.settings, url)}"
         )
         await hub.poller.run()
 

@@ -14,7 +14,8 @@ def worker() -> None:
     """Deliver webhooks until Ctrl-C or SIGTERM: events become deliveries, then signed POSTs.
 
     The hub's process can leave this work to worker processes, which then use the other
-    cores: start `healthbridge serve` with HEALTHBRIDGE_WEBHOOKS__FANOUT_ENABLED=false and
+    cores: `healthbridge serve --delivery-workers N` starts and keeps them itself; to run
+    them apart, start `healthbridge serve` with HEALTHBRIDGE_WEBHOOKS__FANOUT_ENABLED=false and
     HEALTHBRIDGE_WEBHOOKS__DISPATCHER_ENABLED=false, and one or more workers on the same
     store and NATS (the same data folder finds the hub's embedded NATS server; otherwise
     set events.url). Workers share the `webhooks` subscription and never send one
