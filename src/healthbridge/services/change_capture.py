@@ -21,6 +21,7 @@ import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import Any, Final, Literal
 
 import structlog
@@ -202,18 +203,15 @@ class _Pages:
     seen: int = 0
     new: int = 0
 
-    def plus(self, other: _Pages) -> _Pages:
-        """Both readings' counts, at the furthest position of the two."""
-        furthest = other.position if self.position is None else self.position
-        if other.position is not None and self.position is not None:
-            furthest = max(self.position, other.position, key=_position)
+    def then(self, later: _Pages) -> _Pages:
+        """Both readings' counts, at ``later``'s position (it went on from this one's)."""
         return _Pages(
             None,
             0,
-            furthest,
-            read=self.read + other.read,
-            seen=self.seen + other.seen,
-            new=self.new + other.new,
+            later.position,
+            read=self.read + later.read,
+            seen=self.seen + later.seen,
+            new=self.new + later.new,
         )
 
 
@@ -358,7 +356,7 @@ class ChangePoller:
                 if sweep.pages.finished:
                     del self._sweeps[model]
                     self._last_sweep[model] = (sweep.started, sweep.began_at)
-                done = tail.plus(sweep.pages)
+                done = tail.then(sweep.pages)
         if done.new:
             log.info(
                 "odoo_poll_recorded", model=model, new=done.new, seen=done.seen, pages=done.read
@@ -379,7 +377,7 @@ class ChangePoller:
         last = self._last_sweep.get(model)
         if last is not None and started - last[0] < self._sweep_interval:
             return None
-        base = stored if last is None else min(last[1], stored, key=_position)
+        base = stored if last is None else min(last[1], stored, key=attrgetter("position"))
         pages = _Pages(base.rewound(self._overlap), 0, stored, until=stored.write_date)
         sweep = _Sweep(pages, started, stored)
         self._sweeps[model] = sweep
@@ -457,10 +455,6 @@ class ChangePoller:
         )
         now = self._clock.now()
         return [OdooChange.from_polled_row(model, row, observed_at=now) for row in rows]
-
-
-def _position(watermark: Watermark) -> tuple[datetime, int]:
-    return watermark.position
 
 
 def _within_second(second: datetime, after_id: int) -> Domain:

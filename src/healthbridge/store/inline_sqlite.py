@@ -122,9 +122,6 @@ class _Now:
 class _Immediate:
     """Stands in for aiosqlite's request queue: runs a call and settles its future now."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._connection = connection
-
     def put_nowait(self, item: tuple[Any, Callable[[], Any]]) -> None:
         future, function = item
         try:
@@ -139,7 +136,7 @@ class Connection:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._conn = connection
         self._connection: sqlite3.Connection | None = connection
-        self._tx = _Immediate(connection)
+        self._tx = _Immediate()
 
     @property
     def isolation_level(self) -> str | None:
@@ -161,9 +158,7 @@ class Connection:
         self._conn.create_function(*args, **kw)
 
     async def close(self) -> None:
-        if self._connection is not None:
-            self._connection = None
-            self._conn.close()
+        self.stop()
 
     def stop(self) -> None:
         if self._connection is not None:
